@@ -1,0 +1,68 @@
+"""The ``b12kg`` command line: a thin layer over :mod:`b12kg`'s API.
+
+Exit codes: 0 success, 1 findings (e.g. the graph does not conform), 2 usage or runtime error.
+Heavy libraries (rdflib, pyshacl, owlready2) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import B12kgError
+
+__all__ = ["cli", "main"]
+
+EPILOG = """\b
+Examples:
+  b12kg queries                                   list the named queries
+  b12kg query symptoms-by-kind                    run a named query
+  b12kg query about-concept --param concept="muscle spasm"
+  b12kg query -e 'SELECT ?s WHERE { ?s a b12kg:Food }' --format csv
+  b12kg validate                                  SHACL-validate the bundled graph
+  b12kg export --format turtle -o b12kg.ttl
+  b12kg stats
+
+Not medical advice: b12kg encodes one popular-science article for research use.
+"""
+
+
+class _Group(click.Group):
+    """Turns b12kg errors into a message on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except B12kgError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2)
+        except FileNotFoundError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="b12kg")
+def cli() -> None:
+    """b12kg: a knowledge graph of vitamin B12, nerve function and muscle spasms.
+
+    Query it with SPARQL, validate it with SHACL and export it for other tools.
+    """
+
+
+def _register() -> None:
+    from . import core
+
+    for command in core.COMMANDS:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``b12kg`` console script."""
+    sys.exit(cli.main(prog_name="b12kg", standalone_mode=True))

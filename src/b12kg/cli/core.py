@@ -1,0 +1,143 @@
+"""Core commands: query, queries, validate, export, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..atomic import atomic_write
+from ..catalog import NamedQuery, QueryCatalog, load_query_file
+from ..errors import ParameterError
+from ..formats import EXPORT_FORMATS, RESULT_FORMATS, get_export_format, get_result_format
+from ..graph import KnowledgeGraph
+
+__all__ = ["COMMANDS"]
+
+
+def _graph(files: tuple[str, ...]) -> KnowledgeGraph:
+    return KnowledgeGraph.from_files(list(files)) if files else KnowledgeGraph.bundled()
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values:
+        if "=" not in v:
+            raise ParameterError(f"--param takes NAME=VALUE, got {v!r}")
+        k, _, val = v.partition("=")
+        out[k.strip()] = val
+    return out
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        atomic_write(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+
+
+graph_option = click.option("--graph", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                            help="Use these RDF files instead of the bundled graph (repeatable).")
+
+
+@click.command()
+@click.argument("name_or_file", required=False)
+@click.option("-e", "--expr", "expr", help="Run this SPARQL text instead of a named query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (a CURIE, IRI or label for concept parameters). Repeatable.")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(list(RESULT_FORMATS)), help="Output format.")
+@click.option("--backend", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="SPARQL engine.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the results to this file.")
+@graph_option
+def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str, backend: str,
+          output: str | None, files: tuple[str, ...]) -> None:
+    """Run a named query, a .rq file, or SPARQL text (-e).
+
+    \b
+    Examples:
+      b12kg query treatment-by-cause
+      b12kg query about-concept -p concept=b12kg:vitamin_b12 --format tsv
+      b12kg query my.rq -o answers.csv --format csv
+    """
+    if bool(name_or_file) == bool(expr):
+        raise click.UsageError("give a query NAME or FILE, or -e TEXT (exactly one)")
+    q: NamedQuery | str
+    if expr:
+        q = expr
+    elif name_or_file and (name_or_file.endswith(".rq") or Path(name_or_file).is_file()):
+        path = Path(name_or_file)
+        if not path.is_file():
+            raise click.BadParameter(f"no such query file {name_or_file!r}", param_hint="NAME_OR_FILE")
+        q = load_query_file(path)
+    else:
+        q = QueryCatalog().get(name_or_file or "")
+    result = _graph(files).query(q, _params(params), backend=backend)  # type: ignore[arg-type]
+    _emit(get_result_format(fmt).write(result), output)
+
+
+@click.command()
+@click.option("-v", "--verbose", is_flag=True, help="Show descriptions and parameters too.")
+def queries(verbose: bool) -> None:
+    """List the named queries with their titles."""
+    cat = QueryCatalog()
+    width = max((len(n) for n in cat.names()), default=0)
+    for q in cat:
+        click.echo(f"{q.name.ljust(width)}  {q.title}")
+        if verbose:
+            if q.description:
+                click.echo(f"{'':{width}}  {q.description}")
+            for p in q.parameters:
+                default = f" (default {p.default})" if p.default else ""
+                click.echo(f"{'':{width}}  --param {p.name}=<{p.kind}>{default}  {p.description}")
+
+
+@click.command()
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="rdfs", show_default=True,
+              help="Entailment applied with the ontology before validating.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "tsv"]), default="text", show_default=True)
+@click.option("--shapes", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="SHACL shapes files to use instead of the bundled ones.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@graph_option
+def validate(inference: str, fmt: str, shapes: tuple[str, ...], output: str | None, files: tuple[str, ...]) -> None:
+    """Validate the graph against the SHACL shapes. Exit 1 when it does not conform."""
+    report = _graph(files).validate(inference=inference, shapes=[Path(s) for s in shapes] or None)
+    _emit(report.text() + "\n" if fmt == "text" else report.to_tsv(), output)
+    if not report.conforms:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("-f", "--format", "fmt", required=True, metavar="FORMAT",
+              help=f"One of: {', '.join(sorted(EXPORT_FORMATS))}.")
+@click.option("-o", "--output", type=click.Path(), help="Output file (default: standard output).")
+@graph_option
+def export(fmt: str, output: str | None, files: tuple[str, ...]) -> None:
+    """Export the graph in FORMAT (Turtle, N-Triples, JSON-LD, RDF/XML…)."""
+    f = get_export_format(fmt)
+    data = f.write(_graph(files))
+    if output:
+        atomic_write(Path(output), data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+@click.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@graph_option
+def stats(fmt: str, files: tuple[str, ...]) -> None:
+    """Count triples, classes, properties, individuals, curated edges and queries."""
+    import json
+
+    counts = _graph(files).stats()
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+        return
+    width = max(len(k) for k in counts)
+    for k, v in counts.items():
+        click.echo(f"{k.replace('_', ' ').ljust(width)}  {v}")
+
+
+COMMANDS = [query, queries, validate, export, stats]

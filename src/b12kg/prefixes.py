@@ -1,0 +1,91 @@
+"""The project's one prefix map, used through :mod:`curies` everywhere (CLI, queries, exports, SSSOM).
+
+>>> compress("https://w3id.org/b12kg/muscle_spasm")
+'b12kg:muscle_spasm'
+>>> expand("HP:0003394")
+'http://purl.obolibrary.org/obo/HP_0003394'
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import curies
+
+__all__ = ["PREFIX_MAP", "compress", "converter", "expand", "sparql_prologue"]
+
+OBO = "http://purl.obolibrary.org/obo/"
+
+#: prefix -> namespace IRI. The order is the order of PREFIX lines and of serialised prefixes.
+PREFIX_MAP: dict[str, str] = {
+    "b12kg": "https://w3id.org/b12kg/",
+    "biolink": "https://w3id.org/biolink/vocab/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "CHEBI": OBO + "CHEBI_",
+    "CL": OBO + "CL_",
+    "DOID": OBO + "DOID_",
+    "FOODON": OBO + "FOODON_",
+    "GO": OBO + "GO_",
+    "HP": OBO + "HP_",
+    "IAO": OBO + "IAO_",
+    "MAXO": OBO + "MAXO_",
+    "MONDO": OBO + "MONDO_",
+    "NCIT": OBO + "NCIT_",
+    "OBI": OBO + "OBI_",
+    "UBERON": OBO + "UBERON_",
+    "MESH": "http://id.nlm.nih.gov/mesh/",
+    "UMLS": "http://linkedlifedata.com/resource/umls/id/",
+    "LOINC": "https://loinc.org/",
+    "infores": "https://w3id.org/biolink/infores/",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "sssom": "https://w3id.org/sssom/",
+    "obo": OBO,
+}
+
+
+@cache
+def converter() -> curies.Converter:
+    """The :class:`curies.Converter` built from :data:`PREFIX_MAP` (imported on first use)."""
+    import curies
+
+    return curies.Converter.from_prefix_map(PREFIX_MAP)
+
+
+def compress(iri: str) -> str:
+    """The CURIE of ``iri`` under the project prefix map, or ``iri`` itself when no prefix fits."""
+    return converter().compress(iri, passthrough=True)
+
+
+def expand(value: str) -> str:
+    """The IRI of a CURIE (``HP:0003394``) or of ``<iri>``/an IRI, which are returned unchanged.
+
+    Raises :class:`ValueError` for a CURIE whose prefix is not declared.
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    if "://" in value or value.startswith("urn:"):
+        return value
+    iri = converter().expand(value)
+    if iri is None:
+        prefix = value.split(":", 1)[0] if ":" in value else value
+        raise ValueError(
+            f"{value!r} is not a CURIE with a declared prefix ({prefix!r} unknown); "
+            f"declared: {', '.join(PREFIX_MAP)}"
+        )
+    return iri
+
+
+def sparql_prologue(prefixes: tuple[str, ...] | None = None) -> str:
+    """PREFIX lines for the given prefixes (default: all), in map order."""
+    names = prefixes or tuple(PREFIX_MAP)
+    return "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in names)
