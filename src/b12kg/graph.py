@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,8 @@ from .catalog import NamedQuery, QueryCatalog
 from .errors import GraphParseError, ParameterError, QuerySyntaxError
 from .prefixes import PREFIX_MAP, expand
 from .results import QueryResult
-from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+from .sparql import bind_values
+from .terms import Term, from_oxigraph, from_rdflib, to_rdflib
 
 if TYPE_CHECKING:
     import rdflib
@@ -93,6 +95,7 @@ class KnowledgeGraph:
         sources = [Source(resources.ontology_file(), "ontology")]
         sources += [Source(p, "imports") for p in resources.import_files()]
         sources += [Source(p, "data") for p in resources.data_files()]
+        sources += [Source(p, "mappings") for p in resources.mapping_files()]
         return cls(sources)
 
     @classmethod
@@ -114,7 +117,13 @@ class KnowledgeGraph:
                 if not src.path.is_file():
                     raise GraphParseError(str(src.path), None, "no such file")
                 try:
-                    store.bulk_load(path=str(src.path), format=_oxigraph_format(src.path), to_graph=graph)
+                    if src.path.name.endswith(".sssom.tsv"):
+                        # mappings: SKOS triples generated from the SSSOM file (the one source of truth)
+                        from .sssom import skos_ntriples
+
+                        store.bulk_load(skos_ntriples(src.path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                    else:
+                        store.bulk_load(path=str(src.path), format=_oxigraph_format(src.path), to_graph=graph)
                 except SyntaxError as e:
                     raise GraphParseError(str(src.path), e.lineno, _syntax_message(e)) from None
             self._store = store
@@ -126,14 +135,11 @@ class KnowledgeGraph:
             import pyoxigraph as ox
             import rdflib
 
-            data = ox.serialize(self.store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
-            ds = rdflib.Dataset()
-            ds.parse(data=data, format="nquads")
+            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, None))
             g = rdflib.Graph()
             for prefix, ns in PREFIX_MAP.items():
                 g.bind(prefix, ns, override=True, replace=True)
-            for s, p, o, _ in ds.quads((None, None, None, None)):
-                g.add((s, p, o))
+            g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
             self._rdflib = g
         return self._rdflib
 
@@ -224,7 +230,10 @@ class KnowledgeGraph:
             return Term.literal(value.strip(), "http://www.w3.org/2001/XMLSchema#integer")
         if kind == "string":
             return Term.literal(value)
-        if kind == "auto":  # inline queries: a CURIE or IRI binds as an IRI, anything else as a string
+        if kind == "auto":  # inline queries: a CURIE or IRI binds as an IRI, "text"@lang as a tagged literal
+            tagged = re.fullmatch(r'"(.*)"@([A-Za-z]+(?:-[A-Za-z0-9]+)*)', value.strip(), re.S)
+            if tagged:
+                return Term.literal(tagged.group(1), language=tagged.group(2))
             try:
                 return Term.iri(expand(value)) if ":" in value and " " not in value.strip() else Term.literal(value)
             except ValueError:
@@ -245,19 +254,21 @@ class KnowledgeGraph:
 
         q = (f"SELECT ?s WHERE {{ ?s <{RDFS_LABEL}>|<http://www.geneontology.org/formats/oboInOwl#hasExactSynonym> ?l "
              "FILTER(lcase(str(?l)) = lcase(str(?v))) } ORDER BY ?s LIMIT 1")
-        for sol in self.store.query(q, substitutions={ox.Variable("v"): ox.Literal(label.strip())},
-                                    use_default_graph_as_union=True):
+        for sol in self.store.query(bind_values(q, {"v": Term.literal(label.strip())}), use_default_graph_as_union=True):
             return str(sol["s"].value)
         return None
 
     def _query_oxigraph(self, text: str, bindings: Mapping[str, Term], source: str) -> QueryResult:
         import pyoxigraph as ox
 
-        subs = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
-            res = self.store.query(text, substitutions=subs, use_default_graph_as_union=True, prefixes=PREFIX_MAP)
+            bound = bind_values(text, bindings)
+        except ValueError as e:
+            raise ParameterError(f"cannot bind parameters in {source}: {e}") from None
+        try:
+            res = self.store.query(bound, use_default_graph_as_union=True, prefixes=PREFIX_MAP)
         except SyntaxError as e:
-            raise QuerySyntaxError(source, str(e), text) from None
+            raise QuerySyntaxError(source, str(e), bound if bindings else text) from None
         if isinstance(res, ox.QueryBoolean):
             return QueryResult([], [], boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
