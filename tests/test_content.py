@@ -23,7 +23,7 @@ ARTICLE_CONCEPTS = [
     # B12, myelin, mechanism
     "vitamin B12", "cobalamin", "myelin sheath", "myelin", "nerve fibre", "demyelination", "brain",
     "homocysteine", "methionine", "conversion of homocysteine to methionine", "methylation",
-    "neurotransmitter synthesis", "brain function", "homocysteine neurotoxicity", "nerve signal transmission",
+    "neurotransmitter synthesis", "brain function", "nerve function", "nervous system", "homocysteine neurotoxicity", "nerve signal transmission",
     # spasm mechanism
     "erratic nerve signals", "involuntary muscle contraction", "twitches", "muscle spasm", "leg", "foot",
     "neuropathy", "nerve damage", "muscle weakness", "cramps",
