@@ -19,5 +19,11 @@ def kg() -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
+def asserted() -> KnowledgeGraph:
+    """The bundled graph without the inferred (OWL RL) statements: what curators asserted."""
+    return KnowledgeGraph.bundled(inferred=False)
+
+
+@pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES

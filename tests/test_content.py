@@ -68,8 +68,8 @@ def test_every_section_has_claims(kg: KnowledgeGraph) -> None:
     assert with_claims == sections
 
 
-def test_every_curated_edge_has_provenance(kg: KnowledgeGraph) -> None:
-    missing = kg.query("""
+def test_every_curated_edge_has_provenance(asserted: KnowledgeGraph) -> None:
+    missing = asserted.query("""
         SELECT ?s ?p ?o WHERE {
           ?s ?p ?o . ?p a owl:ObjectProperty . ?s a owl:NamedIndividual . ?o a owl:NamedIndividual .
           FILTER NOT EXISTS { ?s a/rdfs:subClassOf* b12kg:InformationEntity }

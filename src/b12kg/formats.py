@@ -3,8 +3,8 @@
 ``EXPORT_FORMATS`` holds graph formats (``b12kg export --format``); ``RESULT_FORMATS`` the formats of
 query results (``b12kg query --format``). Later modules register more with :func:`register_export`.
 
->>> sorted(EXPORT_FORMATS)[:3]
-['jsonld', 'nt', 'owl']
+>>> sorted(EXPORT_FORMATS)[:2]
+['jsonld', 'kgx']
 >>> get_export_format("ttl").name
 'turtle'
 """
@@ -14,10 +14,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FormatError
-from .prefixes import PREFIX_MAP
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -37,6 +37,15 @@ class ExportFormat:
     description: str
     write: Callable[[KnowledgeGraph], bytes]
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    #: for formats made of several files (KGX, Neo4j): ``kg -> {file name: bytes}``; ``write`` then refuses
+    files: Callable[[KnowledgeGraph], dict[str, bytes]] | None = None
+
+    def write_dir(self, kg: KnowledgeGraph, directory: str | Path) -> list[Path]:
+        """Write into ``directory`` (each file atomically); single-file formats write ``b12kg.EXT``."""
+        from .atomic import atomic_write
+
+        contents = self.files(kg) if self.files else {f"b12kg.{self.extension}": self.write(kg)}
+        return [atomic_write(Path(directory) / name, data) for name, data in sorted(contents.items())]
 
 
 @dataclass(frozen=True)
@@ -70,24 +79,50 @@ def get_export_format(name: str) -> ExportFormat:
     raise FormatError(f"unknown export format {name!r}.{hint} Choose one of: {', '.join(sorted(EXPORT_FORMATS))}")
 
 
-def _rdflib_writer(rdflib_format: str) -> Callable[[KnowledgeGraph], bytes]:
+def _lazy(module: str, function: str) -> Callable[[KnowledgeGraph], bytes]:
+    """A writer that imports ``b12kg.exporters.<module>`` only when called (keeps ``b12kg query`` light)."""
+
     def write(kg: KnowledgeGraph) -> bytes:
-        g = kg.rdflib_graph()
-        if rdflib_format == "json-ld":
-            context = {p: ns for p, ns in PREFIX_MAP.items()}
-            return g.serialize(format="json-ld", context=context, auto_compact=True).encode("utf-8")
-        out = g.serialize(format=rdflib_format)
-        return out.encode("utf-8") if isinstance(out, str) else out
+        import importlib
+
+        return importlib.import_module(f"b12kg.exporters.{module}").__getattribute__(function)(kg)  # type: ignore[no-any-return]
+
+    return write
+
+
+def _lazy_files(module: str, function: str) -> Callable[[KnowledgeGraph], dict[str, bytes]]:
+    return _lazy(module, function)  # type: ignore[return-value]
+
+
+def _several(name: str) -> Callable[[KnowledgeGraph], bytes]:
+    def write(kg: KnowledgeGraph) -> bytes:
+        raise FormatError(f"the {name} export is several files: write it to a directory "
+                          f"(b12kg export -f {name} -o DIR)")
 
     return write
 
 
 for _f in (
-    ExportFormat("turtle", "ttl", "text/turtle", "Turtle with the project prefixes", _rdflib_writer("turtle"), ("ttl",)),
-    ExportFormat("nt", "nt", "application/n-triples", "N-Triples", _rdflib_writer("nt"), ("ntriples", "n-triples")),
+    ExportFormat("turtle", "ttl", "text/turtle", "Turtle with the project prefixes (asserted graphs merged)",
+                 _lazy("rdf", "to_turtle"), ("ttl",)),
+    ExportFormat("nt", "nt", "application/n-triples", "N-Triples, sorted lines", _lazy("rdf", "to_ntriples"),
+                 ("ntriples", "n-triples")),
+    ExportFormat("nquads", "nq", "application/n-quads", "N-Quads, one named graph per kind",
+                 _lazy("rdf", "to_nquads"), ("nq", "n-quads")),
+    ExportFormat("trig", "trig", "application/trig", "TriG, one named graph per kind (provenance split out)",
+                 _lazy("rdf", "to_trig")),
     ExportFormat("jsonld", "jsonld", "application/ld+json", "JSON-LD compacted with the project prefix map",
-                 _rdflib_writer("json-ld"), ("json-ld",)),
-    ExportFormat("owl", "owl", "application/rdf+xml", "RDF/XML (OWL)", _rdflib_writer("pretty-xml"), ("rdfxml", "xml", "rdf")),
+                 _lazy("rdf", "to_jsonld"), ("json-ld",)),
+    ExportFormat("owl", "owl", "application/rdf+xml", "RDF/XML (OWL)", _lazy("rdf", "to_rdfxml"),
+                 ("rdfxml", "xml", "rdf")),
+    ExportFormat("obographs", "json", "application/json", "OBO Graphs JSON", _lazy("obographs", "to_json"),
+                 ("obojson", "obograph")),
+    ExportFormat("kgx", "tsv", "text/tab-separated-values", "KGX (Biolink) nodes.tsv + edges.tsv",
+                 _several("kgx"), ("kgx-tsv",), files=_lazy_files("kgx", "tsv_files")),
+    ExportFormat("kgx-jsonl", "jsonl", "application/jsonl", "KGX (Biolink) nodes.jsonl + edges.jsonl",
+                 _several("kgx-jsonl"), files=_lazy_files("kgx", "jsonl_files")),
+    ExportFormat("neo4j", "csv", "text/csv", "Neo4j import CSVs (nodes.csv, edges.csv) + queries.cypher",
+                 _several("neo4j"), files=_lazy_files("neo4j", "neo4j_files")),
 ):
     register_export(_f)
 

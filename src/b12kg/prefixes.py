@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import curies
 
-__all__ = ["PREFIX_MAP", "compress", "converter", "expand", "sparql_prologue"]
+__all__ = ["PREFIX_MAP", "compress", "compress_fast", "converter", "expand", "expand_fast", "sparql_prologue"]
 
 OBO = "http://purl.obolibrary.org/obo/"
 
@@ -89,3 +89,43 @@ def sparql_prologue(prefixes: tuple[str, ...] | None = None) -> str:
     """PREFIX lines for the given prefixes (default: all), in map order."""
     names = prefixes or tuple(PREFIX_MAP)
     return "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in names)
+
+
+# -- import-free twins of compress/expand for the cold `b12kg query` path ------------------------------
+# `curies` (with pydantic) costs ~100 ms to import; a one-shot query must not pay that. These two
+# functions give the same answers as `compress`/`expand` for PREFIX_MAP (tests/test_cache.py checks every
+# IRI of the graph); everything else keeps using `curies`.
+_BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIX_MAP.items()),
+                                           key=lambda x: -len(x[0]))
+
+
+def compress_fast(iri: str) -> str:
+    """Same as :func:`compress` without importing :mod:`curies` (longest namespace wins).
+
+    >>> compress_fast("http://purl.obolibrary.org/obo/HP_0003394")
+    'HP:0003394'
+    """
+    for ns, prefix in _BY_LENGTH:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def expand_fast(value: str) -> str:
+    """Same as :func:`expand` without importing :mod:`curies`.
+
+    >>> expand_fast("b12kg:muscle_spasm")
+    'https://w3id.org/b12kg/muscle_spasm'
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    if "://" in value or value.startswith("urn:"):
+        return value
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIX_MAP:
+        return PREFIX_MAP[prefix] + local
+    raise ValueError(
+        f"{value!r} is not a CURIE with a declared prefix ({prefix!r} unknown); "
+        f"declared: {', '.join(PREFIX_MAP)}"
+    )

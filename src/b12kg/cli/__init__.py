@@ -58,6 +58,19 @@ def _register() -> None:
 
     for command in core.COMMANDS:
         cli.add_command(command)
+    from . import store
+
+    for command in store.COMMANDS:
+        cli.add_command(command)
+    from . import build
+
+    for command in build.COMMANDS:
+        cli.add_command(command)
+    from . import qc, reason
+
+    for command in (*reason.COMMANDS, *qc.COMMANDS):
+        cli.add_command(command)
+    from . import xrefs; [cli.add_command(c) for c in xrefs.COMMANDS]  # noqa: E702
 
 
 _register()

@@ -47,12 +47,19 @@ graph_option = click.option("--graph", "files", multiple=True, type=click.Path(e
               help="Bind a query parameter (a CURIE, IRI or label for concept parameters). Repeatable.")
 @click.option("-f", "--format", "fmt", default="table", show_default=True,
               type=click.Choice(list(RESULT_FORMATS)), help="Output format.")
-@click.option("--backend", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
-              help="SPARQL engine.")
+@click.option("--backend", type=click.Choice(["oxigraph", "rdflib", "remote"]), default=None,
+              help="SPARQL engine: oxigraph (default; the cached compiled store plus files added with "
+                   "'b12kg load'), rdflib, or remote (the --endpoint).")
+@click.option("--endpoint", metavar="URL", envvar="B12KG_ENDPOINT",
+              help="Send the query to this SPARQL 1.1 endpoint (env B12KG_ENDPOINT); "
+                   "implies --backend remote.")
+@click.option("--endpoint-graph", metavar="IRI",
+              help="With --endpoint: query this named graph of the server as the default graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the results to this file.")
 @graph_option
-def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str, backend: str,
-          output: str | None, files: tuple[str, ...]) -> None:
+def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str, backend: str | None,
+          endpoint: str | None, endpoint_graph: str | None, output: str | None,
+          files: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL text (-e).
 
     \b
@@ -60,6 +67,7 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
       b12kg query treatment-by-cause
       b12kg query about-concept -p concept=b12kg:vitamin_b12 --format tsv
       b12kg query my.rq -o answers.csv --format csv
+      b12kg query symptoms-by-kind --endpoint http://127.0.0.1:7878/query
     """
     if bool(name_or_file) == bool(expr):
         raise click.UsageError("give a query NAME or FILE, or -e TEXT (exactly one)")
@@ -73,7 +81,15 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
         q = load_query_file(path)
     else:
         q = QueryCatalog().get(name_or_file or "")
-    result = _graph(files).query(q, _params(params), backend=backend)  # type: ignore[arg-type]
+    if backend == "remote" and not endpoint:
+        raise click.UsageError("--backend remote needs --endpoint URL")
+    if endpoint and backend not in (None, "remote"):
+        raise click.UsageError(f"--endpoint sends the query to a server; it excludes --backend {backend}")
+    if endpoint:
+        kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph)
+    else:
+        kg = KnowledgeGraph.from_files(list(files)) if files else KnowledgeGraph.local()
+    result = kg.query(q, _params(params), backend=backend)  # type: ignore[arg-type]
     _emit(get_result_format(fmt).write(result), output)
 
 
@@ -112,11 +128,18 @@ def validate(inference: str, fmt: str, shapes: tuple[str, ...], output: str | No
 @click.command()
 @click.option("-f", "--format", "fmt", required=True, metavar="FORMAT",
               help=f"One of: {', '.join(sorted(EXPORT_FORMATS))}.")
-@click.option("-o", "--output", type=click.Path(), help="Output file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Output file (default: standard output); a directory for kgx, kgx-jsonl and neo4j.")
 @graph_option
 def export(fmt: str, output: str | None, files: tuple[str, ...]) -> None:
-    """Export the graph in FORMAT (Turtle, N-Triples, JSON-LD, RDF/XML…)."""
+    """Export the graph in FORMAT (Turtle, TriG, JSON-LD, RDF/XML, OBO Graphs, KGX, Neo4j…)."""
     f = get_export_format(fmt)
+    if f.files is not None:
+        if not output:
+            raise click.UsageError(f"the {f.name} export is several files: give a directory with -o DIR")
+        for path in f.write_dir(_graph(files), output):
+            click.echo(str(path), err=True)
+        return
     data = f.write(_graph(files))
     if output:
         atomic_write(Path(output), data)

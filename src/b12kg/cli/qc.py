@@ -1,0 +1,91 @@
+"""``b12kg qc``: the quality-control report (SPARQL checks with editable levels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..atomic import atomic_write
+from .reason import _graph
+
+__all__ = ["COMMANDS", "qc"]
+
+
+@click.command()
+@click.option(
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A profile TSV (check, level, description) instead of the bundled queries/qc/profile.tsv.",
+)
+@click.option(
+    "-c", "--check", "only", multiple=True, metavar="NAME", help="Run only this check (repeatable)."
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "tsv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warn", "none"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding of this level (or worse) is found.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option(
+    "--graph",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Check these RDF files instead of the bundled graph (repeatable).",
+)
+@click.option(
+    "--add",
+    "extra",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Add these RDF files to the bundled graph (repeatable).",
+)
+def qc(
+    profile: str | None,
+    only: tuple[str, ...],
+    fmt: str,
+    fail_on: str,
+    output: str | None,
+    files: tuple[str, ...],
+    extra: tuple[str, ...],
+) -> None:
+    """Run the QC checks on native terms and report findings by level (ERROR, WARN, INFO).
+
+    Each check is a SPARQL query in queries/qc/; levels come from the profile, which you can
+    copy and edit (level OFF skips a check). The summary line goes to standard error for
+    tsv and json output.
+
+    \b
+    Examples:
+      b12kg qc
+      b12kg qc --format markdown -o qc.md --fail-on warn
+      b12kg qc --check missing-provenance --add my-edges.ttl
+    """
+    from ..qc import run_qc
+
+    report = run_qc(_graph(files, extra), profile, only=list(only) or None)
+    text = report.format(fmt)
+    if output:
+        atomic_write(Path(output), text)
+        click.echo(report.summary(), err=True)
+    else:
+        click.echo(text, nl=False)
+        if fmt in ("tsv", "json"):
+            click.echo(report.summary(), err=True)
+    if report.failed(fail_on):
+        raise SystemExit(1)
+
+
+COMMANDS = [qc]
