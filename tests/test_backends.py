@@ -70,7 +70,9 @@ def test_add_inferred_skips_asserted_and_blank_nodes() -> None:
     assert r.rows[0][0] == Term.literal("2", XSD + "integer")
 
 
-def test_closure_goes_into_inferred_graph_and_is_switchable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_closure_goes_into_inferred_graph_and_is_switchable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     ttl = tmp_path / "t.ttl"
     ttl.write_text(f"<{B}x> a <{B}Child> . <{B}Child> <{RDFS}subClassOf> <{B}Parent> .\n", encoding="utf-8")
     fake = types.ModuleType("b12kg.reasoning")
@@ -105,11 +107,13 @@ def test_canonical_rows() -> None:
     assert canonical_rows(a) == canonical_rows(b)
     assert canonical_rows(a, ordered=True) != canonical_rows(b, ordered=True)
     c = QueryResult(["x", "n"], [(Term.iri(B + "a"), Term.literal("2", language="en"))])
-    assert canonical_rows(c) != canonical_rows(QueryResult(["x", "n"], [(Term.iri(B + "a"), Term.literal("2"))]))
+    plain = QueryResult(["x", "n"], [(Term.iri(B + "a"), Term.literal("2"))])
+    assert canonical_rows(c) != canonical_rows(plain)
     assert canonical_rows(QueryResult([], [], boolean=True)) == [(True,)]
 
 
 def test_missing_prologue_only_adds_undeclared_prefixes() -> None:
     text = "PREFIX b12kg: <https://example.org/other/>\nSELECT * WHERE { ?s ?p ?o }"
     prologue = missing_prologue(text)
-    assert "PREFIX b12kg:" not in prologue and "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in prologue
+    assert "PREFIX b12kg:" not in prologue
+    assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in prologue

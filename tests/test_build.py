@@ -151,3 +151,29 @@ def test_build_is_identical_in_another_process(release: Path, tmp_path: Path) ->
         capture_output=True,
     )
     assert files_of(out) == files_of(release)
+
+
+def test_build_of_a_given_graph_reports_progress(tmp_path: Path) -> None:
+    from b12kg.graph import Source
+
+    mini = Path(__file__).parent / "fixtures" / "export" / "mini.ttl"
+    messages: list[str] = []
+    result = build_release(
+        tmp_path / "dist", kg=KnowledgeGraph([Source(mini, "data")]), progress=messages.append
+    )
+    assert messages[0] == "writing b12kg-base.ttl and .owl" and messages[-1].startswith("release complete")
+    assert result.manifest["inferred"]["reasoner"] == "given"
+    files = {f["path"]: f for f in result.manifest["files"]}
+    assert "b12kg.sssom.tsv" not in files  # no mapping set in this graph
+    assert files["kgx/nodes.tsv"]["nodes"] == 3 and files["kgx/edges.tsv"]["edges"] == 2
+
+
+def test_owl_file_loads_in_an_owl_tool(release: Path) -> None:
+    """owlready2 (the OWL library behind the reasoner) reads the RDF/XML release."""
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology((release / "b12kg-base.owl").as_uri()).load()
+    vitamin = world.search_one(iri="https://w3id.org/b12kg/vitamin_b12")
+    assert vitamin is not None and "Vitamin" in {c.name for c in vitamin.is_a}
+    assert len(list(onto.classes())) > 50 and len(list(onto.object_properties())) > 40

@@ -165,6 +165,20 @@ def test_load_turtle_then_query_reset(cache_root: Path, tmp_path: Path) -> None:
     assert _count(KnowledgeGraph.local()) == _count(bundled)
 
 
+def test_loaded_triples_already_bundled_are_not_repeated(cache_root: Path, tmp_path: Path) -> None:
+    kg = KnowledgeGraph.bundled()
+    row = kg.query("SELECT ?l WHERE { b12kg:vitamin_b12 rdfs:label ?l }", with_labels=False).rows[0][0]
+    assert row is not None
+    ttl = tmp_path / "overlap.ttl"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    overlap = f'<https://w3id.org/b12kg/vitamin_b12> {label} "{row.value}"@en .\n'
+    ttl.write_text(overlap + MINI_TTL, encoding="utf-8")
+    cache.load_files([ttl])
+    local = KnowledgeGraph.local()
+    assert local.query("SELECT ?l WHERE { b12kg:vitamin_b12 rdfs:label ?l }").column("l") == [row.value]
+    assert _count(local, EXTERNAL) == 3
+
+
 def test_load_obo_with_fastobo(cache_root: Path, tmp_path: Path) -> None:
     pytest.importorskip("fastobo")
     obo = tmp_path / "mini.obo"
@@ -245,7 +259,8 @@ def test_fast_curie_helpers_match_curies(kg: KnowledgeGraph) -> None:
         curie = compress(iri)
         if curie != iri:
             assert expand_fast(curie) == expand(curie) == iri
-    for value in ["<https://w3id.org/b12kg/x>", "https://w3id.org/b12kg/x", " HP:0000001 ", "obo:HP_1", "b12kg:"]:
+    for value in ["<https://w3id.org/b12kg/x>", "https://w3id.org/b12kg/x", " HP:0000001 ", "obo:HP_1",
+                  "b12kg:"]:
         assert expand_fast(value) == expand(value)
     for bad in ["nope:x", "hp:0000001", "plain words", ":x"]:
         with pytest.raises(ValueError):

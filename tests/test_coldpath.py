@@ -40,7 +40,8 @@ def test_cold_query_imports_nothing_heavy(warm_env: dict[str, str], kg: Knowledg
     name = _query_name(kg)
     r = _run(["-X", "importtime", "-m", "b12kg", "query", name, "-f", "tsv"], warm_env)
     assert r.returncode == 0, r.stderr
-    imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines()
+                if line.startswith("import time:")}
     assert "pyoxigraph" in imported and "b12kg.graph" in imported  # the log is real
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert heavy == [], f"imported on the cold query path: {heavy}"
@@ -66,7 +67,7 @@ def test_cold_query_parses_no_file(warm_env: dict[str, str], kg: KnowledgeGraph)
 
 
 def test_sources_changed_means_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cache key follows the bytes of the input files: an edited file is never answered from a stale store."""
+    """The cache key follows the input files' bytes: an edited file is never answered from a stale store."""
     from b12kg.graph import Source
 
     monkeypatch.setenv("B12KG_CACHE_DIR", str(tmp_path / "cache"))

@@ -230,3 +230,13 @@ def test_output_is_identical_in_other_processes(asserted: KnowledgeGraph, tmp_pa
             [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
         )
         assert out.stdout == expected
+
+
+def test_jsonld_reads_back_with_a_json_ld_1_1_processor(asserted: KnowledgeGraph) -> None:
+    """PyLD (JSON-LD 1.1) expands the compacted IRIs of the export to exactly the source graph."""
+    from pyld import jsonld
+
+    doc = json.loads(get_export_format("jsonld").write(asserted))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    back = rdflib.Graph().parse(data=nquads, format="nt")
+    assert canonical(back) == canonical(source_graph(asserted, rdf.ASSERTED))

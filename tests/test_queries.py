@@ -151,7 +151,8 @@ def test_expected_answers_agree_with_the_article(kg: KnowledgeGraph) -> None:
     assert ranks[0]["group"] == "organ meats" and ranks[-1]["group"] == "fortified foods"
     table = kg.run("comparison-table").to_dicts(labels=True)
     assert [r["characteristic"] for r in table] == [
-        "accompanying symptoms", "trigger", "nutrient imbalance", "neurological basis", "reversibility"]
+        "accompanying symptoms", "trigger of spasms", "nutrient imbalance", "neurological basis",
+        "reversibility of spasms"]
     assert table[2]["other_mentions"] == "calcium; magnesium; potassium"
     chain = kg.run("spasm-mechanism-chain").to_dicts(labels=True)
     assert chain[0]["cause"] == "vitamin B12 deficiency" and chain[-1]["effect"] == "muscle spasm"

@@ -119,7 +119,8 @@ def test_push_into_named_graph_and_query_it(server: str, kg: KnowledgeGraph) -> 
     remote = KnowledgeGraph.remote(server, default_graph=graph)
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert canonical_rows(remote.query(q)) == canonical_rows(kg.query(q))
-    n = SparqlEndpoint(server).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", {})
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    n = SparqlEndpoint(server).query(q, {})
     assert n.rows[0][0] is not None and int(n.rows[0][0].value) == len(kg.store)
 
 
@@ -165,3 +166,25 @@ def test_results_json_and_store_url() -> None:
     assert derive_store_url("http://h:7878/query") == "http://h:7878/store"
     assert derive_store_url("https://h/ds/sparql/") == "https://h/ds/store"
     assert derive_store_url("http://h:7878") == "http://h:7878/store"
+
+
+@pytest.mark.slow
+def test_push_named_graphs_and_files(server: str, kg: KnowledgeGraph, tmp_path: Path) -> None:
+    from b12kg.graph import GRAPHS
+    from b12kg.remote import push_file
+
+    report = push_graph(kg, server, named_graphs=True)
+    assert {name for name, _ in report.uploads} <= set(GRAPHS.values())
+    assert sum(n for _, n in report.uploads) == len(kg.store)
+    data = SparqlEndpoint(server).query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPHS['data']}> {{ ?s ?p ?o }} }}", {})
+    expected = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPHS['data']}> {{ ?s ?p ?o }} }}")
+    assert canonical_rows(data) == canonical_rows(expected)
+    nt = tmp_path / "release.nt"
+    nt.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
+    graph = "https://example.org/file-graph"
+    assert push_file(nt, derive_store_url(server), graph=graph) == nt.stat().st_size
+    r = KnowledgeGraph.remote(server, default_graph=graph).query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert r.column("o") == ["c"]
+    with pytest.raises(ParameterError, match="cannot push"):
+        push_file(tmp_path / "x.csv", derive_store_url(server))

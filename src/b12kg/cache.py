@@ -54,9 +54,9 @@ __all__ = [
     "compiled_store",
     "compiled_store_path",
     "load_files",
-    "snapshot_path",
     "refresh_user_store",
     "reset_user_store",
+    "snapshot_path",
     "user_store_info",
     "user_store_path",
 ]
@@ -123,7 +123,7 @@ def bundled_key(sources: Sequence[Source], *, inferred: bool) -> str:
 
 
 def _hasher() -> Any:
-    """BLAKE2b from the interpreter's built-in module (``hashlib`` would load OpenSSL: ~2 ms per cold query)."""
+    """BLAKE2b from the interpreter's built-in module (``hashlib`` loads OpenSSL: ~2 ms per cold query)."""
     try:
         from _blake2 import blake2b
     except ImportError:  # another Python implementation
@@ -492,12 +492,33 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
                     _load_one(store, f, Path(work), progress)
                     loaded.append({"path": str(f.resolve()), "sha256": digest, "bytes": f.stat().st_size,
                                    "triples": len(store) - before})
+            if todo or fresh:
+                _dedupe_external(store)
             return {"bundled_key": key, "files": loaded}
 
         if not todo and not fresh and prev is not None:
             return prev
         seed = base if fresh else KnowledgeGraph(kg.sources, store_path=prev.db).store  # type: ignore[union-attr]
         return new_user_generation(fill, seed)
+
+
+def _dedupe_external(store: Any) -> int:
+    """Remove from ``external`` the triples that a bundled graph already holds (e.g. the HP terms of the
+    import modules when the whole HP is loaded): the union default graph that queries see repeats a
+    triple once per named graph holding it. Returns how many were removed."""
+    import pyoxigraph as ox
+
+    external = ox.NamedNode(_EXTERNAL)
+    twins = []
+    for q in store.quads_for_pattern(None, None, None, None):
+        if q.graph_name == external or ox.BlankNode in (type(q.subject), type(q.object)):
+            continue
+        twin = ox.Quad(q.subject, q.predicate, q.object, external)
+        if twin in store:
+            twins.append(twin)
+    for twin in twins:
+        store.remove(twin)
+    return len(twins)
 
 
 def _copy_external(prev: UserStoreInfo, store: Any) -> None:

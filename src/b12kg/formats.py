@@ -76,7 +76,8 @@ def get_export_format(name: str) -> ExportFormat:
         return EXPORT_FORMATS[key]
     close = difflib.get_close_matches(key, list(EXPORT_FORMATS) + list(_ALIASES), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise FormatError(f"unknown export format {name!r}.{hint} Choose one of: {', '.join(sorted(EXPORT_FORMATS))}")
+    choices = ", ".join(sorted(EXPORT_FORMATS))
+    raise FormatError(f"unknown export format {name!r}.{hint} Choose one of: {choices}")
 
 
 def _lazy(module: str, function: str) -> Callable[[KnowledgeGraph], bytes]:
@@ -117,6 +118,8 @@ for _f in (
                  ("rdfxml", "xml", "rdf")),
     ExportFormat("obographs", "json", "application/json", "OBO Graphs JSON", _lazy("obographs", "to_json"),
                  ("obojson", "obograph")),
+    ExportFormat("sssom", "sssom.tsv", "text/tab-separated-values", "the SSSOM mapping set (a copy)",
+                 _lazy("mappings", "mapping_set")),
     ExportFormat("kgx", "tsv", "text/tab-separated-values", "KGX (Biolink) nodes.tsv + edges.tsv",
                  _several("kgx"), ("kgx-tsv",), files=_lazy_files("kgx", "tsv_files")),
     ExportFormat("kgx-jsonl", "jsonl", "application/jsonl", "KGX (Biolink) nodes.jsonl + edges.jsonl",

@@ -459,7 +459,12 @@ class KnowledgeGraph:
         return atomic_write(Path(path), self.serialize(format))
 
     def stats(self) -> dict[str, int]:
-        """Counts of triples, classes, properties, individuals, curated edges and provenance records."""
+        """Counts of triples, classes, properties, individuals, curated edges and provenance records.
+
+        Everything counts asserted triples (what :meth:`export` writes); ``inferred_triples`` counts the
+        OWL RL closure added in the ``inferred`` graph.
+        """
+        asserted = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{GRAPHS['inferred']}>)"
         q = """
         SELECT
           (COUNT(*) AS ?triples)
@@ -471,17 +476,20 @@ class KnowledgeGraph:
                                  && STRSTARTS(STR(?s), STR(b12kg:)), ?s, ?none)) AS ?data_properties)
           (COUNT(DISTINCT IF(?p = rdf:type && ?o = owl:NamedIndividual, ?s, ?none)) AS ?individuals)
           (COUNT(DISTINCT IF(?p = rdf:type && ?o = owl:Axiom, ?s, ?none)) AS ?provenance_records)
-        WHERE { ?s ?p ?o }"""
+        WHERE { ASSERTED }""".replace("ASSERTED", asserted)
         row = next(iter(self.query(q, with_labels=False)))
         out = {k: int(v.value) if v else 0 for k, v in row.items()}
         edges = self.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?p a owl:ObjectProperty . "
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ {asserted} ?p a owl:ObjectProperty . "
             "?s a owl:NamedIndividual . ?o a owl:NamedIndividual . "
             "FILTER NOT EXISTS { ?s a b12kg:ComparisonEntry } "
             "FILTER NOT EXISTS { ?s a b12kg:SourceDocument } }",
             with_labels=False,
         )
         out["curated_edges"] = int(edges.rows[0][0].value) if edges.rows and edges.rows[0][0] else 0
+        count_inferred = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPHS['inferred']}> {{ ?s ?p ?o }} }}"
+        inferred = self.query(count_inferred, with_labels=False).rows
+        out["inferred_triples"] = int(inferred[0][0].value) if inferred and inferred[0][0] else 0
         out["queries"] = len(self.catalog.names())
         return out
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["ENGINES", "INFERENCE_MODES", "ValidationReport", "ValidationResult", "validate"]
 
 SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 INFERENCE_MODES = ("none", "rdfs", "owlrl")
 #: who runs the SHACL-SPARQL constraints: Oxigraph (fast) or pyshacl (rdflib's SPARQL engine)
 ENGINES = ("oxigraph", "pyshacl")
@@ -60,7 +60,8 @@ class ValidationResult:
 class ValidationReport:
     """The outcome of validation: ``conforms`` and the sorted ``results``.
 
-    >>> r = ValidationReport(False, [ValidationResult("b12kg:liver", "rdfs:label", "", "Violation", "no label")])
+    >>> res = ValidationResult("b12kg:liver", "rdfs:label", "", "Violation", "no label")
+    >>> r = ValidationReport(False, [res])
     >>> print(r.text())
     conforms: no (1 result)
     - Violation: b12kg:liver rdfs:label
@@ -248,9 +249,10 @@ def _true(value: object) -> bool:
 
 def _entailed(data: rdflib.Graph, inference: str) -> rdflib.Graph:
     """A copy of ``data`` with the RDFS or OWL RL closure, computed as pyshacl's pre-inference does."""
-    import owlrl
+    import owlrl  # type: ignore[import-untyped]
     import rdflib
     from pyshacl.inference import CustomRDFSSemantics
+    from rdflib import OWL, RDF
 
     g = rdflib.Graph()
     for prefix, ns in data.namespaces():
@@ -259,6 +261,13 @@ def _entailed(data: rdflib.Graph, inference: str) -> rdflib.Graph:
         g.add(t)
     semantics = CustomRDFSSemantics if inference == "rdfs" else owlrl.OWLRL_Semantics
     owlrl.DeductiveClosure(semantics).expand(g)
+    # Membership of a defined class (owl:equivalentClass to a class expression) is the reasoner's job; the
+    # shapes check that it is never asserted, so entailed memberships are left out of the validated graph.
+    defined = {c for c, e in data.subject_objects(OWL.equivalentClass) if isinstance(e, rdflib.BNode)}
+    for c in defined:
+        for x in list(g.subjects(RDF.type, c)):
+            if (x, RDF.type, c) not in data:
+                g.remove((x, RDF.type, c))
     return g
 
 
@@ -274,9 +283,14 @@ def _asserted_graphs(store: Any) -> list[Any]:
 
 def _oxigraph_copy(data: rdflib.Graph) -> Any:
     import pyoxigraph as ox
+    import rdflib
 
+    g = rdflib.Graph()
+    for t in data:
+        if not isinstance(t[0], rdflib.Literal) and isinstance(t[1], rdflib.URIRef):  # generalized RDF
+            g.add(t)
     store = ox.Store()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -296,7 +310,9 @@ def _ox(term: Any) -> Any:
     raise B12kgError(f"a blank node cannot be a SHACL target node here: {term}")
 
 
-def _run_sparql(jobs: Iterable[_SparqlJob], store: Any, graphs: list[Any] | None) -> Iterator[ValidationResult]:
+def _run_sparql(jobs: Iterable[_SparqlJob], store: Any,
+                graphs: list[Any] | None) -> Iterator[ValidationResult]:
+    """Run each constraint once per focus node of its shape, with ``$this`` pre-bound."""
     import pyoxigraph as ox
 
     def run(text: str, prefixes: dict[str, str], this: Any = None) -> Any:
@@ -322,9 +338,7 @@ def _run_sparql(jobs: Iterable[_SparqlJob], store: Any, graphs: list[Any] | None
                 bound = {n: sol[n] for n in names if sol[n] is not None}
                 bound.setdefault("this", node)
                 value = bound.get("value", node)
-                message = re.sub(r"\{[?$](\w+)\}",
-                                 lambda m, b=bound: _show(store, b[m.group(1)]) if m.group(1) in b else m.group(0),
-                                 job.message)
+                message = re.sub(r"\{[?$](\w+)\}", _filler(store, bound), job.message)
                 yield ValidationResult(
                     focus=_show(store, node),
                     path=_show(store, bound["path"]) if "path" in bound else "",
@@ -335,6 +349,14 @@ def _run_sparql(jobs: Iterable[_SparqlJob], store: Any, graphs: list[Any] | None
                 )
 
 
+def _filler(store: Any, bound: dict[str, Any]) -> Any:
+    """The ``re.sub`` replacement of ``{?var}``/``{$var}`` in a message by the text of the binding."""
+    def fill(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return _show(store, bound[name]) if name in bound else m.group(0)
+    return fill
+
+
 def _focus_nodes(targets: tuple[tuple[str, Any], ...], run: Any) -> list[Any]:
     nodes: dict[str, Any] = {}
     for kind, t in targets:
@@ -342,8 +364,7 @@ def _focus_nodes(targets: tuple[tuple[str, Any], ...], run: Any) -> list[Any]:
             found = [_ox(t)]
         elif kind == "class":
             found = [s["this"] for s in run(
-                f"SELECT DISTINCT ?this WHERE {{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{t}> }}",
-                {})]
+                f"SELECT DISTINCT ?this WHERE {{ ?this a/<{RDFS_SUBCLASS_OF}>* <{t}> }}", {})]
         elif kind == "subjectsOf":
             found = [s["this"] for s in run(f"SELECT DISTINCT ?this WHERE {{ ?this <{t}> ?o }}", {})]
         elif kind == "objectsOf":
@@ -438,15 +459,15 @@ def _results(g: object, data: object) -> list[ValidationResult]:
     return sorted(set(out))
 
 
-def _describe_bnode(g: object, node: object) -> str:
+def _describe_bnode(g: object, node: Any) -> str:
     """A stable text for a blank node (a path expression or an axiom annotation) in a result."""
     from rdflib import RDF, Graph, URIRef
 
     assert isinstance(g, Graph)
-    inverse = g.value(node, URIRef(SH + "inversePath"))  # type: ignore[arg-type]
+    inverse = g.value(node, URIRef(SH + "inversePath"))
     if inverse is not None:
         return f"^{compress(str(inverse))}"
-    if (node, RDF.first, None) in g:  # type: ignore[operator]
-        return "/".join(compress(str(x)) for x in g.items(node))  # type: ignore[arg-type]
+    if (node, RDF.first, None) in g:
+        return "/".join(compress(str(x)) for x in g.items(node))
     owl = "http://www.w3.org/2002/07/owl#"
-    return _describe(lambda p: g.value(node, URIRef(owl + p)))  # type: ignore[arg-type]
+    return _describe(lambda p: g.value(node, URIRef(owl + p)))

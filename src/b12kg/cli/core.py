@@ -135,7 +135,7 @@ def export(fmt: str, output: str | None, files: tuple[str, ...]) -> None:
     """Export the graph in FORMAT (Turtle, TriG, JSON-LD, RDF/XML, OBO Graphs, KGX, Neo4j…)."""
     f = get_export_format(fmt)
     if f.files is not None:
-        if not output:
+        if not output or Path(output).is_file():
             raise click.UsageError(f"the {f.name} export is several files: give a directory with -o DIR")
         for path in f.write_dir(_graph(files), output):
             click.echo(str(path), err=True)
