@@ -34,8 +34,8 @@ def test_wheel_bundles_ontology_data_and_queries(wheel: Path) -> None:
 @pytest.mark.slow
 def test_installed_wheel_runs_a_named_query(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True)
+    pip = [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet"]
+    subprocess.run([*pip, "--target", str(target), str(wheel)], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": str(target), "B12KG_CACHE_DIR": str(tmp_path / "cache")}
     where = subprocess.run([sys.executable, "-c", "import b12kg.resources as r; print(r.bundle_root())"],
                            cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.strip()

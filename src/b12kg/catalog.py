@@ -83,7 +83,8 @@ def parse_header(text: str) -> tuple[str, str, tuple[Parameter, ...]]:
         elif key == "param":
             m = _PARAM.match(value)
             if not m:
-                raise ValueError(f"bad '# param:' line {line!r}: expected 'NAME iri|string|integer [default=V] [-- text]'")
+                expected = "NAME iri|string|integer [default=V] [-- text]"
+                raise ValueError(f"bad '# param:' line {line!r}: expected {expected!r}")
             kind: ParamKind = m.group(2)  # type: ignore[assignment]
             params.append(Parameter(m.group(1), kind, m.group(3), (m.group(4) or "").strip()))
     return title, description, tuple(params)

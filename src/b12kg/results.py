@@ -43,7 +43,7 @@ class QueryResult:
 
     def __iter__(self) -> Iterator[dict[str, Term | None]]:
         for row in self.rows:
-            yield dict(zip(self.variables, row))
+            yield dict(zip(self.variables, row, strict=False))
 
     # -- cell rendering -------------------------------------------------------------------
     def cell(self, term: Term | None, labels: bool = False) -> str:
@@ -90,7 +90,8 @@ class QueryResult:
         if self.boolean is not None:
             return json.dumps({"boolean": self.boolean}) + "\n"
         rows = [
-            {v: self.cell(t, labels) for v, t in zip(self.variables, row) if t is not None} for row in self.rows
+            {v: self.cell(t, labels) for v, t in zip(self.variables, row, strict=False) if t is not None}
+            for row in self.rows
         ]
         return json.dumps({"variables": self.variables, "rows": rows}, indent=2, ensure_ascii=False) + "\n"
 
@@ -100,16 +101,16 @@ class QueryResult:
             return "yes" if self.boolean else "no"
         cells = [[_clip(c, max_width) for c in row] for row in self.values(labels)]
         widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
-        lines = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths)).rstrip()]
+        lines = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=False)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in cells]
         n = len(self.rows)
         lines.append(f"({n} row{'s' if n != 1 else ''})")
         return "\n".join(lines)
 
     def to_dicts(self, labels: bool = False) -> list[dict[str, str]]:
         """Rows as dictionaries of text (handy for ``pandas.DataFrame``)."""
-        return [dict(zip(self.variables, r)) for r in self.values(labels)]
+        return [dict(zip(self.variables, r, strict=False)) for r in self.values(labels)]
 
 
 def _clip(text: str, width: int) -> str:

@@ -32,9 +32,7 @@ class Term:
 
     @classmethod
     def literal(cls, value: str, datatype: str | None = None, language: str | None = None) -> Term:
-        if language:
-            datatype = None
-        elif datatype in (None, XSD_STRING):
+        if language or datatype in (None, XSD_STRING):
             datatype = None
         return cls("literal", value, datatype, language)
 

@@ -54,23 +54,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import core
+    """Add the commands of each command module (each exposes ``COMMANDS``)."""
+    from . import build, core, qc, reason, store, xrefs
 
-    for command in core.COMMANDS:
-        cli.add_command(command)
-    from . import store
-
-    for command in store.COMMANDS:
-        cli.add_command(command)
-    from . import build
-
-    for command in build.COMMANDS:
-        cli.add_command(command)
-    from . import qc, reason
-
-    for command in (*reason.COMMANDS, *qc.COMMANDS):
-        cli.add_command(command)
-    from . import xrefs; [cli.add_command(c) for c in xrefs.COMMANDS]  # noqa: E702
+    for module in (core, store, build, reason, qc, xrefs):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register()
