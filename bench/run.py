@@ -261,8 +261,10 @@ CROSS_QUERIES = {
         SELECT ?c ?l WHERE { ?c rdfs:label ?l FILTER(CONTAINS(LCASE(STR(?l)), "spasm")) }""",
     "mapped-concepts-by-hp-branch": """
         SELECT ?top (COUNT(DISTINCT ?concept) AS ?concepts) WHERE {
-          ?concept skos:exactMatch|skos:closeMatch ?hp . FILTER(STRSTARTS(STR(?hp), STR(HP:)))
-          ?hp rdfs:subClassOf* ?top . ?top rdfs:subClassOf HP:0000118 } GROUP BY ?top""",
+          { SELECT DISTINCT ?concept ?top WHERE {
+              ?concept skos:exactMatch|skos:closeMatch ?hp . FILTER(STRSTARTS(STR(?hp), STR(HP:)))
+              ?hp rdfs:subClassOf* ?top } }
+          ?top rdfs:subClassOf HP:0000118 } GROUP BY ?top""",
 }
 
 
@@ -508,7 +510,7 @@ SPLIT_VALIDATOR = _PEAK + textwrap.dedent("""
 
 def build_release(rep: Report, env: dict[str, str], work: Path, timeout: float) -> None:
     print("5. release build", flush=True)
-    _, _, out, _, code = run_child([*b12kg_cmd(), "build", "--help"], env)
+    _, _, _, _, code = run_child([*b12kg_cmd(), "build", "--help"], env)
     if code != 0:
         rep.notes.append("`b12kg build` does not exist: release build not timed.")
         return

@@ -18,12 +18,17 @@ __all__ = ["cli", "main"]
 
 EPILOG = """\b
 Examples:
-  b12kg queries                                   list the named queries
-  b12kg query symptoms-by-kind                    run a named query
+  b12kg queries -v                                list the named queries and their parameters
+  b12kg query symptoms-by-kind                    run a named query (table; --format csv|tsv|json)
   b12kg query about-concept --param concept="muscle spasm"
   b12kg query -e 'SELECT ?s WHERE { ?s a b12kg:Food }' --format csv
-  b12kg validate                                  SHACL-validate the bundled graph
-  b12kg export --format turtle -o b12kg.ttl
+  b12kg validate                                  SHACL-validate the graph (exit 1 if it does not conform)
+  b12kg reason                                    HermiT: consistency, unsatisfiable classes, inferences
+  b12kg qc --format markdown                      quality-control report of the native terms
+  b12kg xrefs check                               check every mapping against the import modules
+  b12kg build -o dist                             the release: ontology, RDF, KGX, OBO Graphs, Neo4j, SSSOM
+  b12kg export --format kgx -o kgx/               one export format (see 'b12kg export --help')
+  b12kg load hp.owl && b12kg query NAME           add a whole ontology to the local store, then query it
   b12kg stats
 
 Not medical advice: b12kg encodes one popular-science article for research use.
