@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +17,8 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     >>> atomic_write(p, "hello").read_text()
     'hello'
     """
+    import tempfile  # imported here: keeps the quick commands' start-up light
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -47,6 +47,9 @@ def atomic_directory(path: Path, fill: Callable[[Path], None]) -> Path:
 
     An existing directory at ``path`` is replaced; on failure it is left as it was.
     """
+    import shutil
+    import tempfile
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))

@@ -10,7 +10,6 @@ Header syntax (comment lines before the query)::
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,6 +124,8 @@ class QueryCatalog:
         queries = self._load()
         if name in queries:
             return queries[name]
+        import difflib
+
         close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
         close += [n for n in queries if name and name in n and n not in close][: 3 - len(close)]
         raise QueryNotFoundError(name, close)

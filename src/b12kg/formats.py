@@ -11,7 +11,6 @@ query results (``b12kg query --format``). Later modules register more with :func
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +73,8 @@ def get_export_format(name: str) -> ExportFormat:
     key = _ALIASES.get(name.lower(), name.lower())
     if key in EXPORT_FORMATS:
         return EXPORT_FORMATS[key]
+    import difflib
+
     close = difflib.get_close_matches(key, list(EXPORT_FORMATS) + list(_ALIASES), n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     choices = ", ".join(sorted(EXPORT_FORMATS))

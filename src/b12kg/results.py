@@ -4,9 +4,6 @@ as CSV, TSV or JSON.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -69,6 +66,9 @@ class QueryResult:
 
     # -- writers --------------------------------------------------------------------------
     def _delimited(self, delimiter: str, labels: bool) -> str:
+        import csv
+        import io
+
         buf = io.StringIO()
         if self.boolean is not None:
             return f"boolean\n{str(self.boolean).lower()}\n"
@@ -87,6 +87,8 @@ class QueryResult:
 
     def to_json(self, labels: bool = False) -> str:
         """JSON: ``{"variables": [...], "rows": [{var: value}]}``, IRIs as CURIEs, unbound cells omitted."""
+        import json
+
         if self.boolean is not None:
             return json.dumps({"boolean": self.boolean}) + "\n"
         rows = [
