@@ -440,7 +440,7 @@ class KnowledgeGraph:
         return rdflib_query(self.rdflib_graph(inferred=True), text, bindings, source)
 
     # -- validation, export, statistics ------------------------------------------------------
-    def validate(self, *, inference: str = "rdfs", shapes: Sequence[Path] | None = None) -> ValidationReport:
+    def validate(self, *, inference: str = "none", shapes: Sequence[Path] | None = None) -> ValidationReport:
         """Validate the graph against the SHACL shapes (see :func:`b12kg.validation.validate`)."""
         from .validation import validate
 

@@ -90,7 +90,7 @@ class ValidationReport:
         return buf.getvalue()
 
 
-def validate(kg: KnowledgeGraph, *, inference: str = "rdfs", shapes: Sequence[Path] | None = None,
+def validate(kg: KnowledgeGraph, *, inference: str = "none", shapes: Sequence[Path] | None = None,
              engine: str = "oxigraph") -> ValidationReport:
     """Validate ``kg`` against the bundled SHACL shapes (or ``shapes``).
 
@@ -315,8 +315,15 @@ def _ox(term: Any) -> Any:
 
 def _run_sparql(jobs: Iterable[_SparqlJob], store: Any,
                 graphs: list[Any] | None) -> Iterator[ValidationResult]:
-    """Run each constraint once per focus node of its shape, with ``$this`` pre-bound."""
+    """Run each constraint with ``$this`` pre-bound to every focus node of its shape.
+
+    Where the query projects ``$this`` and has no sub-select, the focus nodes are joined in as one
+    ``VALUES ?this {…}`` block at the top of the WHERE group (one query per constraint, in chunks);
+    otherwise the query runs once per focus node with ``$this`` substituted.
+    """
     import pyoxigraph as ox
+
+    from .sparql import where_brace
 
     def run(text: str, prefixes: dict[str, str], this: Any = None) -> Any:
         kwargs: dict[str, Any] = {"prefixes": prefixes}
@@ -329,27 +336,44 @@ def _run_sparql(jobs: Iterable[_SparqlJob], store: Any,
         except SyntaxError as e:
             raise B12kgError(f"SHACL-SPARQL query does not parse: {e}\n{text}") from None
 
+    def solutions(job: _SparqlJob, nodes: list[Any]) -> Iterator[tuple[Any, Any, list[str]]]:
+        prefixes = dict(job.prefixes)
+        text = job.query.replace("$this", "?this")
+        focus = _focus_pattern(job.targets)
+        batched = focus is not None and len(re.findall(r"\bSELECT\b", text, re.I)) == 1 and re.search(
+            r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*\?this\b)", text, re.I) is not None
+        if focus is not None and batched:  # one query: the focus nodes come from the targets, as a sub-select
+            pattern, target_prefixes = focus
+            at = where_brace(text) + 1
+            res = run(text[:at] + f" {{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }} " + text[at:],
+                      {**target_prefixes, **prefixes})
+            names = [v.value for v in res.variables]
+            for sol in res:
+                yield sol["this"], sol, names
+            return
+        for node in nodes:
+            res = run(job.query, prefixes, node)
+            names = [v.value for v in res.variables]
+            for sol in res:
+                yield node, sol, names
+
     focus_cache: dict[tuple[tuple[str, Any], ...], list[Any]] = {}
     for job in jobs:
         if job.targets not in focus_cache:
             focus_cache[job.targets] = _focus_nodes(job.targets, run)
-        prefixes = dict(job.prefixes)
-        for node in focus_cache[job.targets]:
-            solutions = run(job.query, prefixes, node)
-            names = [v.value for v in solutions.variables]
-            for sol in solutions:
-                bound = {n: sol[n] for n in names if sol[n] is not None}
-                bound.setdefault("this", node)
-                value = bound.get("value", node)
-                message = re.sub(r"\{[?$](\w+)\}", _filler(store, bound), job.message)
-                yield ValidationResult(
-                    focus=_show(store, node),
-                    path=_show(store, bound["path"]) if "path" in bound else "",
-                    value=_show(store, value),
-                    severity=job.severity,
-                    message=message,
-                    shape=_show_iri(job.shape),
-                )
+        for node, sol, names in solutions(job, focus_cache[job.targets]):
+            bound = {n: sol[n] for n in names if sol[n] is not None}
+            bound["this"] = node
+            value = bound.get("value", node)
+            message = re.sub(r"\{[?$](\w+)\}", _filler(store, bound), job.message)
+            yield ValidationResult(
+                focus=_show(store, node),
+                path=_show(store, bound["path"]) if "path" in bound else "",
+                value=_show(store, value),
+                severity=job.severity,
+                message=message,
+                shape=_show_iri(job.shape),
+            )
 
 
 def _filler(store: Any, bound: dict[str, Any]) -> Any:
@@ -358,6 +382,29 @@ def _filler(store: Any, bound: dict[str, Any]) -> Any:
         name = m.group(1)
         return _show(store, bound[name]) if name in bound else m.group(0)
     return fill
+
+
+def _focus_pattern(targets: tuple[tuple[str, Any], ...]) -> tuple[str, dict[str, str]] | None:
+    """The focus nodes of a shape as one SPARQL pattern binding ``?this`` (with the prefixes that SPARQL
+    targets declare), or ``None`` if a target has no such form."""
+    parts, prefixes = [], {}
+    for kind, t in targets:
+        if kind == "node":
+            parts.append(f"{{ VALUES ?this {{ {_ox(t)} }} }}")
+        elif kind == "class":
+            parts.append(f"{{ ?this a/<{RDFS_SUBCLASS_OF}>* <{t}> }}")
+        elif kind == "subjectsOf":
+            parts.append(f"{{ ?this <{t}> ?focus_o }}")
+        elif kind == "objectsOf":
+            parts.append(f"{{ ?focus_s <{t}> ?this }}")
+        elif kind == "sparql":  # a SHACL-AF SPARQL target: its SELECT becomes a sub-select
+            for m in re.finditer(r"^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>\s*$", t, re.M | re.I):
+                prefixes[m.group(1)] = m.group(2)
+            select = re.sub(r"^\s*PREFIX\s+[\w-]*:\s*<[^>]*>\s*$", "", t, flags=re.M | re.I).replace("$this", "?this")
+            parts.append(f"{{ {select.strip()} }}")
+        else:
+            return None
+    return (" UNION ".join(parts), prefixes) if parts else None
 
 
 def _focus_nodes(targets: tuple[tuple[str, Any], ...], run: Any) -> list[Any]:

@@ -110,8 +110,9 @@ def queries(verbose: bool) -> None:
 
 
 @click.command()
-@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="rdfs", show_default=True,
-              help="Entailment applied with the ontology before validating.")
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Entailment added before validating. The shapes need none: class targets already follow "
+                   "rdfs:subClassOf in the ontology.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "tsv"]), default="text", show_default=True)
 @click.option("--shapes", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="SHACL shapes files to use instead of the bundled ones.")
