@@ -159,7 +159,7 @@ def test_build_of_a_given_graph_reports_progress(tmp_path: Path) -> None:
     mini = Path(__file__).parent / "fixtures" / "export" / "mini.ttl"
     messages: list[str] = []
     result = build_release(
-        tmp_path / "dist", kg=KnowledgeGraph([Source(mini, "data")]), progress=messages.append
+        tmp_path / "dist", kg=KnowledgeGraph([Source(mini, "data")]), progress=messages.append, checks=False
     )
     assert messages[0] == "writing b12kg-base.ttl and .owl" and messages[-1].startswith("release complete")
     assert result.manifest["inferred"]["reasoner"] == "given"
@@ -177,3 +177,13 @@ def test_owl_file_loads_in_an_owl_tool(release: Path) -> None:
     vitamin = world.search_one(iri="https://w3id.org/b12kg/vitamin_b12")
     assert vitamin is not None and "Vitamin" in {c.name for c in vitamin.is_a}
     assert len(list(onto.classes())) > 50 and len(list(onto.object_properties())) > 40
+
+
+def test_build_refuses_a_graph_that_fails_the_checks(tmp_path: Path) -> None:
+    """An edge without provenance fails SHACL: nothing is written, the error says why."""
+    broken = Path(__file__).parent / "fixtures" / "qc" / "missing-provenance.ttl"
+    kg = KnowledgeGraph.from_files([broken], with_bundled=True)
+    out = tmp_path / "dist"
+    with pytest.raises(BuildError, match=r"does not conform to the SHACL shapes \(\d+ results; run 'b12kg validate'\)"):
+        build_release(out, kg=kg)
+    assert not out.exists()

@@ -39,7 +39,9 @@ from .errors import B12kgError
 from .graph import GRAPHS, KnowledgeGraph
 from .prefixes import PREFIX_MAP
 
-__all__ = ["BASE_GRAPHS", "FULL_GRAPHS", "BuildError", "BuildResult", "build_release", "release_graph"]
+__all__ = [
+    "BASE_GRAPHS", "FULL_GRAPHS", "BuildError", "BuildResult", "build_release", "release_checks", "release_graph",
+]
 
 #: named graphs of ``b12kg-base``: the native axioms and the curated data
 BASE_GRAPHS = ("ontology", "data")
@@ -223,8 +225,12 @@ def build_release(
     kg: KnowledgeGraph | None = None,
     reasoner: str = "hermit",
     progress: Progress | None = None,
+    checks: bool = True,
 ) -> BuildResult:
     """Build the release into ``output`` (replaced atomically); see the module docstring for the files.
+
+    With ``checks`` (the default) the graph must first conform to the SHACL shapes and have no QC
+    ERROR, else :class:`BuildError` says what failed and nothing is written.
 
     ``kg`` defaults to :func:`release_graph` (the bundled graph with HermiT's inferences); a given
     ``kg`` is used as it is (its ``inferred`` graph, if any, goes into the full release).
@@ -252,6 +258,8 @@ def build_release(
             "triples": _count_graph(kg, "inferred"),
             "note": "the inferred graph of the given KnowledgeGraph",
         }
+    if checks:
+        release_checks(kg, progress)
     info = _ontology_info(kg)
     manifest: dict[str, Any] = {
         "name": "b12kg",
@@ -293,6 +301,23 @@ def build_release(
         shutil.rmtree(out)
     atomic_directory(out, fill)
     return BuildResult(out, manifest)
+
+
+def release_checks(kg: KnowledgeGraph, progress: Progress | None = None) -> None:
+    """Stop the release unless the graph conforms to the SHACL shapes and QC finds no ERROR."""
+    from .qc import run_qc
+    from .validation import validate
+
+    _say(progress, "checking: SHACL validation")
+    report = validate(kg)
+    if not report.conforms:
+        shown = "\n".join(report.text().splitlines()[1:11])
+        raise BuildError(f"the graph does not conform to the SHACL shapes ({len(report.results)} results; "
+                         f"run 'b12kg validate'):\n{shown}")
+    _say(progress, "checking: QC report")
+    qc = run_qc(kg)
+    if qc.failed("error"):
+        raise BuildError(f"QC found errors ({qc.summary()}; run 'b12kg qc')")
 
 
 def _count_graph(kg: KnowledgeGraph, kind: str) -> int:

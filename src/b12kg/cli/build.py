@@ -26,11 +26,14 @@ __all__ = ["COMMANDS"]
     show_default=True,
     help="Add HermiT's inferences to b12kg-full (needs Java; falls back to asserted-only).",
 )
+@click.option("--skip-checks", is_flag=True,
+              help="Do not require SHACL conformance and a QC report without ERROR before writing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
-def build(output: str, reasoner: str, quiet: bool) -> None:
+def build(output: str, reasoner: str, skip_checks: bool, quiet: bool) -> None:
     """Build the release: base/full ontology, RDF, OBO Graphs, KGX, Neo4j, SSSOM and manifest.json.
 
-    Two builds of the same inputs are byte-identical. Progress goes to stderr on a terminal only.
+    The graph must first pass SHACL validation and QC (no ERROR), unless --skip-checks. Two builds of
+    the same inputs are byte-identical. Progress goes to stderr on a terminal only.
 
     \b
     Examples:
@@ -46,7 +49,7 @@ def build(output: str, reasoner: str, quiet: bool) -> None:
         if show:
             click.echo(f"[{time.perf_counter() - start:5.1f}s] {message}", err=True)
 
-    result = build_release(output, reasoner=reasoner, progress=progress)
+    result = build_release(output, reasoner=reasoner, progress=progress, checks=not skip_checks)
     m = result.manifest
     inferred = m["inferred"]
     click.echo(
