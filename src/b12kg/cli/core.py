@@ -11,12 +11,11 @@ from ..catalog import NamedQuery, QueryCatalog, load_query_file
 from ..errors import ParameterError
 from ..formats import EXPORT_FORMATS, RESULT_FORMATS, get_export_format, get_result_format
 from ..graph import KnowledgeGraph
+from .options import graph_options, load_graph
 
 __all__ = ["COMMANDS"]
 
 
-def _graph(files: tuple[str, ...]) -> KnowledgeGraph:
-    return KnowledgeGraph.from_files(list(files)) if files else KnowledgeGraph.bundled()
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -36,9 +35,6 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-graph_option = click.option("--graph", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-                            help="Use these RDF files instead of the bundled graph (repeatable).")
-
 
 @click.command()
 @click.argument("name_or_file", required=False)
@@ -56,10 +52,10 @@ graph_option = click.option("--graph", "files", multiple=True, type=click.Path(e
 @click.option("--endpoint-graph", metavar="IRI",
               help="With --endpoint: query this named graph of the server as the default graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the results to this file.")
-@graph_option
+@graph_options("Query")
 def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str, backend: str | None,
           endpoint: str | None, endpoint_graph: str | None, output: str | None,
-          files: tuple[str, ...]) -> None:
+          files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL text (-e).
 
     \b
@@ -88,7 +84,7 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
     if endpoint:
         kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph)
     else:
-        kg = KnowledgeGraph.from_files(list(files)) if files else KnowledgeGraph.local()
+        kg = load_graph(files, extra, local=True)
     result = kg.query(q, _params(params), backend=backend)  # type: ignore[arg-type]
     _emit(get_result_format(fmt).write(result), output)
 
@@ -117,10 +113,11 @@ def queries(verbose: bool) -> None:
 @click.option("--shapes", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="SHACL shapes files to use instead of the bundled ones.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@graph_option
-def validate(inference: str, fmt: str, shapes: tuple[str, ...], output: str | None, files: tuple[str, ...]) -> None:
+@graph_options("Validate")
+def validate(inference: str, fmt: str, shapes: tuple[str, ...], output: str | None, files: tuple[str, ...],
+             extra: tuple[str, ...]) -> None:
     """Validate the graph against the SHACL shapes. Exit 1 when it does not conform."""
-    report = _graph(files).validate(inference=inference, shapes=[Path(s) for s in shapes] or None)
+    report = load_graph(files, extra).validate(inference=inference, shapes=[Path(s) for s in shapes] or None)
     _emit(report.text() + "\n" if fmt == "text" else report.to_tsv(), output)
     if not report.conforms:
         raise SystemExit(1)
@@ -131,17 +128,17 @@ def validate(inference: str, fmt: str, shapes: tuple[str, ...], output: str | No
               help=f"One of: {', '.join(sorted(EXPORT_FORMATS))}.")
 @click.option("-o", "--output", type=click.Path(),
               help="Output file (default: standard output); a directory for kgx, kgx-jsonl and neo4j.")
-@graph_option
-def export(fmt: str, output: str | None, files: tuple[str, ...]) -> None:
+@graph_options("Export")
+def export(fmt: str, output: str | None, files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Export the graph in FORMAT (Turtle, TriG, JSON-LD, RDF/XML, OBO Graphs, KGX, Neo4j…)."""
     f = get_export_format(fmt)
     if f.files is not None:
         if not output or Path(output).is_file():
             raise click.UsageError(f"the {f.name} export is several files: give a directory with -o DIR")
-        for path in f.write_dir(_graph(files), output):
+        for path in f.write_dir(load_graph(files, extra), output):
             click.echo(str(path), err=True)
         return
-    data = f.write(_graph(files))
+    data = f.write(load_graph(files, extra))
     if output:
         atomic_write(Path(output), data)
     else:
@@ -150,12 +147,12 @@ def export(fmt: str, output: str | None, files: tuple[str, ...]) -> None:
 
 @click.command()
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@graph_option
-def stats(fmt: str, files: tuple[str, ...]) -> None:
+@graph_options("Count")
+def stats(fmt: str, files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Count triples, classes, properties, individuals, curated edges and queries."""
     import json
 
-    counts = _graph(files).stats()
+    counts = load_graph(files, extra).stats()
     if fmt == "json":
         click.echo(json.dumps(counts, indent=2))
         return

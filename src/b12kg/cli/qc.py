@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..atomic import atomic_write
-from .reason import _graph
+from .options import graph_options, load_graph
 
 __all__ = ["COMMANDS", "qc"]
 
@@ -38,20 +38,7 @@ __all__ = ["COMMANDS", "qc"]
     help="Exit 1 when a finding of this level (or worse) is found.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@click.option(
-    "--graph",
-    "files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Check these RDF files instead of the bundled graph (repeatable).",
-)
-@click.option(
-    "--add",
-    "extra",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Add these RDF files to the bundled graph (repeatable).",
-)
+@graph_options("Check")
 def qc(
     profile: str | None,
     only: tuple[str, ...],
@@ -75,7 +62,7 @@ def qc(
     """
     from ..qc import run_qc
 
-    report = run_qc(_graph(files, extra), profile, only=list(only) or None)
+    report = run_qc(load_graph(files, extra), profile, only=list(only) or None)
     text = report.format(fmt)
     if output:
         atomic_write(Path(output), text)

@@ -7,17 +7,9 @@ from pathlib import Path
 import click
 
 from ..atomic import atomic_write
-from ..graph import KnowledgeGraph
+from .options import graph_options, load_graph
 
 __all__ = ["COMMANDS", "reason"]
-
-
-def _graph(files: tuple[str, ...], extra: tuple[str, ...]) -> KnowledgeGraph:
-    if files:
-        return KnowledgeGraph.from_files(list(files) + list(extra))
-    if extra:
-        return KnowledgeGraph.from_files(list(extra), with_bundled=True)
-    return KnowledgeGraph.bundled()
 
 
 @click.command()
@@ -63,20 +55,7 @@ def _graph(files: tuple[str, ...], extra: tuple[str, ...]) -> KnowledgeGraph:
     type=click.Path(dir_okay=False),
     help="Write the inferred statements (only them) to this .ttl, .nt, .trig or .nq file.",
 )
-@click.option(
-    "--graph",
-    "files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Reason over these RDF files instead of the bundled graph (repeatable).",
-)
-@click.option(
-    "--add",
-    "extra",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Add these RDF files to the bundled graph (repeatable).",
-)
+@graph_options("Reason over")
 def reason(
     memory: str,
     timeout: float,
@@ -102,7 +81,7 @@ def reason(
     """
     from ..reasoning import hermit_inferences, inferred_format_for, owlrl_closure, serialize_inferred
 
-    kg = _graph(files, extra)
+    kg = load_graph(files, extra)
     if output:
         out_fmt = inferred_format_for(output)
     if owlrl:
