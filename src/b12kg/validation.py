@@ -340,7 +340,7 @@ def _run_sparql(jobs: Iterable[_SparqlJob], store: Any,
         prefixes = dict(job.prefixes)
         text = job.query.replace("$this", "?this")
         focus = _focus_pattern(job.targets)
-        batched = focus is not None and len(re.findall(r"\bSELECT\b", text, re.I)) == 1 and re.search(
+        batched = focus is not None and not _this_in_subselect(text) and re.search(
             r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*\?this\b)", text, re.I) is not None
         if focus is not None and batched:  # one query: the focus nodes come from the targets, as a sub-select
             pattern, target_prefixes = focus
@@ -382,6 +382,20 @@ def _filler(store: Any, bound: dict[str, Any]) -> Any:
         name = m.group(1)
         return _show(store, bound[name]) if name in bound else m.group(0)
     return fill
+
+
+def _this_in_subselect(text: str) -> bool:
+    """Whether ``?this`` occurs inside a sub-select, which an outer join could not bind."""
+    for m in re.finditer(r"\{\s*SELECT\b", text, re.I):
+        depth, i = 0, m.start()
+        while i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        if re.search(r"\?this\b", text[m.start():i]):
+            return True
+    return False
 
 
 def _focus_pattern(targets: tuple[tuple[str, Any], ...]) -> tuple[str, dict[str, str]] | None:
