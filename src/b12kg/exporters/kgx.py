@@ -41,8 +41,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..graph import GRAPHS
 from ..prefixes import PREFIX_MAP, compress
+from . import asserted_rows
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
@@ -85,7 +85,6 @@ DEFAULT_PREDICATE = "biolink:related_to"
 NOT_PROVIDED = "not_provided"
 
 _B12KG = PREFIX_MAP["b12kg"]
-_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIX_MAP.items())
 _INFO_ENTITY = "b12kg:InformationEntity"
 
 
@@ -98,26 +97,8 @@ class KgxGraph:
 
 
 def _select(kg: KnowledgeGraph, query: str) -> list[tuple[str | None, ...]]:
-    """Rows of a SELECT over the asserted graphs (not ``inferred``), terms as CURIEs or literal values."""
-    import pyoxigraph as ox
-
-    graphs = [ox.NamedNode(iri) for kind, iri in GRAPHS.items() if kind != "inferred"]
-    res = kg.store.query(_PROLOGUE + query, default_graph=graphs)
-    rows: list[tuple[str | None, ...]] = []
-    for sol in res:
-        row: list[str | None] = []
-        for var in res.variables:
-            t = sol[var]
-            if t is None:
-                row.append(None)
-            elif isinstance(t, ox.NamedNode):
-                row.append(compress(t.value))
-            elif isinstance(t, ox.BlankNode):
-                row.append("_:" + t.value)
-            else:
-                row.append(t.value)
-        rows.append(tuple(row))
-    return rows
+    """Rows of a SELECT over the asserted graphs (IRIs as CURIEs)."""
+    return asserted_rows(kg, query, compress)
 
 
 def _ancestors(start: str, parents: dict[str, set[str]]) -> set[str]:

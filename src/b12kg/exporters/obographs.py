@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..graph import GRAPHS
 from ..prefixes import PREFIX_MAP, compress
+from . import asserted_rows
 
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
@@ -40,7 +41,6 @@ __all__ = ["obograph", "to_json"]
 
 OWL = "http://www.w3.org/2002/07/owl#"
 OIO = "http://www.geneontology.org/formats/oboInOwl#"
-_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIX_MAP.items())
 _SYNONYM_PREDS = {
     OIO + "hasExactSynonym": "hasExactSynonym",
     OIO + "hasRelatedSynonym": "hasRelatedSynonym",
@@ -51,19 +51,8 @@ _BPV_PREDS = (PREFIX_MAP["b12kg"] + "biolinkCategory", PREFIX_MAP["b12kg"] + "bi
 
 
 def _rows(kg: KnowledgeGraph, query: str) -> list[tuple[str | None, ...]]:
-    """Rows of a SELECT over the asserted graphs: full IRIs, blank nodes as ``_:x``, literal values."""
-    import pyoxigraph as ox
-
-    graphs = [ox.NamedNode(iri) for kind, iri in GRAPHS.items() if kind != "inferred"]
-    res = kg.store.query(_PROLOGUE + query, default_graph=graphs)
-    out: list[tuple[str | None, ...]] = []
-    for sol in res:
-        row: list[str | None] = []
-        for var in res.variables:
-            t = sol[var]
-            row.append(None if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value))
-        out.append(tuple(row))
-    return out
+    """Rows of a SELECT over the asserted graphs (IRIs in full)."""
+    return asserted_rows(kg, query)
 
 
 def _list(kg: KnowledgeGraph, head: str) -> list[str] | None:
