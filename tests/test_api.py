@@ -37,9 +37,10 @@ def test_cli_reports_parse_error_with_exit_2(tmp_path: Path) -> None:
     assert f"{bad}, line 2" in res.output
 
 
-def test_sparql_syntax_error_points_at_the_line(kg: KnowledgeGraph) -> None:
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_sparql_syntax_error_points_at_the_line(kg: KnowledgeGraph, backend: str) -> None:
     with pytest.raises(QuerySyntaxError) as info:
-        kg.query("SELECT ?s\nWHERE { ?s ?p }")
+        kg.query("SELECT ?s\nWHERE { ?s ?p }", backend=backend)  # type: ignore[arg-type]
     msg = str(info.value)
     assert "2 | WHERE { ?s ?p }" in msg and "^" in msg
 

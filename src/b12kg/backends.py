@@ -67,7 +67,7 @@ def rdflib_query(graph: Any, text: str, bindings: Mapping[str, Term], source: st
     from rdflib.plugins.sparql import prepareQuery
 
     try:
-        prepared = prepareQuery(missing_prologue(text) + text)
+        prepared = prepareQuery(text, initNs=PREFIX_MAP)  # no prologue text: error lines stay right
     except Exception as e:  # pyparsing raises its own exception types
         raise QuerySyntaxError(source, str(e), text) from None
     res = graph.query(prepared, initBindings={k: to_rdflib(v) for k, v in bindings.items()})

@@ -63,7 +63,7 @@ def _pointer(query: str | None, message: str) -> str:
     """Show the query line that a message of the form ``error at L:C`` points to."""
     import re
 
-    m = re.search(r"at (\d+):(\d+)", message)
+    m = re.search(r"at (\d+):(\d+)", message) or re.search(r"line:(\d+), col:(\d+)", message)  # oxigraph, rdflib
     if not query or not m:
         return ""
     line_no, col = int(m.group(1)), int(m.group(2))

@@ -336,7 +336,9 @@ def _run_sparql(jobs: Iterable[_SparqlJob], store: Any,
         except SyntaxError as e:
             raise B12kgError(f"SHACL-SPARQL query does not parse: {e}\n{text}") from None
 
-    def solutions(job: _SparqlJob, nodes: list[Any]) -> Iterator[tuple[Any, Any, list[str]]]:
+    focus_cache: dict[tuple[tuple[str, Any], ...], list[Any]] = {}
+
+    def solutions(job: _SparqlJob) -> Iterator[tuple[Any, Any, list[str]]]:
         prefixes = dict(job.prefixes)
         text = job.query.replace("$this", "?this")
         focus = _focus_pattern(job.targets)
@@ -351,17 +353,16 @@ def _run_sparql(jobs: Iterable[_SparqlJob], store: Any,
             for sol in res:
                 yield sol["this"], sol, names
             return
-        for node in nodes:
+        if job.targets not in focus_cache:  # only the constraints that cannot be batched need the node list
+            focus_cache[job.targets] = _focus_nodes(job.targets, run)
+        for node in focus_cache[job.targets]:
             res = run(job.query, prefixes, node)
             names = [v.value for v in res.variables]
             for sol in res:
                 yield node, sol, names
 
-    focus_cache: dict[tuple[tuple[str, Any], ...], list[Any]] = {}
     for job in jobs:
-        if job.targets not in focus_cache:
-            focus_cache[job.targets] = _focus_nodes(job.targets, run)
-        for node, sol, names in solutions(job, focus_cache[job.targets]):
+        for node, sol, names in solutions(job):
             bound = {n: sol[n] for n in names if sol[n] is not None}
             bound["this"] = node
             value = bound.get("value", node)
