@@ -139,7 +139,7 @@ def bundled_files(work: Path) -> list[Path]:
     import pyoxigraph as ox
 
     from b12kg import KnowledgeGraph
-    from b12kg.graph import GRAPHS
+    from b12kg.store.sources import GRAPHS
 
     kg = KnowledgeGraph.bundled()
     inferred = work / "inferred.nt"
@@ -151,7 +151,7 @@ def bundled_files(work: Path) -> list[Path]:
     files = [inferred]
     for src in kg.sources:
         if src.path.name.endswith(".sssom.tsv"):
-            from b12kg.sssom import skos_ntriples
+            from b12kg.store.sssom import skos_ntriples
 
             out = work / (src.path.name + ".nt")
             out.write_text(skos_ntriples(src.path), encoding="utf-8")
@@ -190,7 +190,7 @@ def rdflib_script(files: Sequence[Path], queries: dict[str, tuple[str, dict[str,
 def query_texts(names: Sequence[str] | None = None) -> dict[str, tuple[str, dict[str, str]]]:
     """Named queries as full SPARQL (PREFIX lines added) with their default parameters as IRIs."""
     from b12kg import KnowledgeGraph
-    from b12kg.backends import missing_prologue
+    from b12kg.core.sparql import missing_prologue
 
     kg = KnowledgeGraph.bundled()
     out = {}
@@ -275,7 +275,7 @@ def with_hp(rep: Report, hp: Path, work: Path, runs: int, rdflib_timeout: float)
         print(f"  skipped: {hp} not found", flush=True)
         return
     from b12kg import KnowledgeGraph
-    from b12kg.backends import missing_prologue
+    from b12kg.core.sparql import missing_prologue
 
     env = {**os.environ, "B12KG_CACHE_DIR": str(work / "hp-cache"), "PYTHONPYCACHEPREFIX": str(work / "pycache")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -350,7 +350,7 @@ def generated_dataset(work: Path, target_triples: int) -> tuple[Path, int]:
     import pyoxigraph as ox
 
     from b12kg import KnowledgeGraph
-    from b12kg.graph import GRAPHS
+    from b12kg.store.sources import GRAPHS
 
     kg = KnowledgeGraph.bundled(cache=False, inferred=False)
     store = kg.store
@@ -454,8 +454,8 @@ SPLIT_VALIDATOR = _PEAK + textwrap.dedent("""
     t0 = time.perf_counter()
     import pyoxigraph as ox, rdflib, pyshacl
     from rdflib.namespace import RDF, SH
-    from b12kg import resources
-    from b12kg.sparql import where_brace
+    from b12kg.core import resources
+    from b12kg.core.sparql import where_brace
     s = ox.Store()
     s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
     closure = list(s.query("CONSTRUCT { ?x a ?super } WHERE { "

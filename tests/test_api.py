@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import b12kg
 from b12kg import FormatError, GraphParseError, KnowledgeGraph, QuerySyntaxError
-from b12kg.atomic import atomic_write
 from b12kg.cli import cli
+from b12kg.core.files import atomic_write
 
 
 def test_public_api_is_explicit() -> None:

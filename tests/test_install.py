@@ -37,7 +37,7 @@ def test_installed_wheel_runs_a_named_query(wheel: Path, tmp_path: Path) -> None
     pip = [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet"]
     subprocess.run([*pip, "--target", str(target), str(wheel)], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": str(target), "B12KG_CACHE_DIR": str(tmp_path / "cache")}
-    where = subprocess.run([sys.executable, "-c", "import b12kg.resources as r; print(r.bundle_root())"],
+    where = subprocess.run([sys.executable, "-c", "import b12kg.core.resources as r; print(r.bundle_root())"],
                            cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.strip()
     assert where == str(target / "b12kg" / "_bundle")
     res = subprocess.run([sys.executable, "-m", "b12kg", "query", "symptoms-by-kind", "--format", "tsv"],

@@ -5,6 +5,16 @@
 >>> "muscle spasm" in kg.run("symptoms-by-kind").column("symptom", labels=True)
 True
 
+The package is built in layers, each importing only from the layers before it:
+
+1. :mod:`b12kg.core` — prefixes, RDF terms, query results, SPARQL text, errors, bundled resources, files
+2. :mod:`b12kg.store` — sources, the compiled cache and user store, query engines, remote endpoints
+3. :mod:`b12kg.queries` — the named-query catalog, parameter binding, lookups, running queries
+4. :mod:`b12kg.checks` — SHACL validation, quality control, cross-references, reasoning
+5. :mod:`b12kg.formats` — the format registry, exporters, SSSOM output, import modules, the release
+6. :mod:`b12kg.graph` — :class:`KnowledgeGraph`, the facade over all of the above
+7. :mod:`b12kg.cli` — the command line
+
 Not medical advice: the graph encodes one popular-science article, for research and software use.
 """
 
@@ -13,29 +23,49 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .core import __version__
+
 if TYPE_CHECKING:
-    from .catalog import NamedQuery, Parameter, QueryCatalog
-    from .errors import (
+    from .checks.shacl import ValidationReport, ValidationResult
+    from .core.errors import (
         B12kgError,
+        BuildError,
+        CacheError,
+        EndpointError,
+        ExtractionError,
         FormatError,
         GraphParseError,
+        InconsistentOntologyError,
+        JavaCrashError,
+        JavaNotFoundError,
         ParameterError,
+        QCProfileError,
         QueryNotFoundError,
         QuerySyntaxError,
+        ReasonerError,
+        ReasonerTimeoutError,
+        SSSOMError,
     )
-    from .graph import KnowledgeGraph, Source
-    from .results import QueryResult
-    from .terms import Term
-    from .validation import ValidationReport, ValidationResult
+    from .core.prefixes import PREFIX_MAP
+    from .core.results import QueryResult
+    from .core.terms import Term
+    from .graph import KnowledgeGraph
+    from .queries.catalog import NamedQuery, Parameter, QueryCatalog
+    from .store.dataset import Dataset
+    from .store.sources import Source
 
 # Public names, imported on first use so that ``b12kg query`` starts fast.
 _LAZY = {
-    "NamedQuery": "catalog", "Parameter": "catalog", "QueryCatalog": "catalog",
-    "B12kgError": "errors", "FormatError": "errors", "GraphParseError": "errors", "ParameterError": "errors",
-    "QueryNotFoundError": "errors", "QuerySyntaxError": "errors",
-    "KnowledgeGraph": "graph", "Source": "graph",
-    "QueryResult": "results", "Term": "terms",
-    "ValidationReport": "validation", "ValidationResult": "validation",
+    "ValidationReport": "checks.shacl", "ValidationResult": "checks.shacl", "B12kgError": "core.errors",
+    "BuildError": "core.errors", "CacheError": "core.errors", "EndpointError": "core.errors",
+    "ExtractionError": "core.errors", "FormatError": "core.errors", "GraphParseError": "core.errors",
+    "InconsistentOntologyError": "core.errors", "JavaCrashError": "core.errors",
+    "JavaNotFoundError": "core.errors", "ParameterError": "core.errors", "QCProfileError": "core.errors",
+    "QueryNotFoundError": "core.errors", "QuerySyntaxError": "core.errors", "ReasonerError": "core.errors",
+    "ReasonerTimeoutError": "core.errors", "SSSOMError": "core.errors", "PREFIX_MAP": "core.prefixes",
+    "QueryResult": "core.results", "Term": "core.terms", "KnowledgeGraph": "graph",
+    "NamedQuery": "queries.catalog", "Parameter": "queries.catalog", "QueryCatalog": "queries.catalog",
+    "Dataset": "store.dataset", "Source": "store.sources",
 }
 
 
@@ -51,20 +81,32 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__version__ = "0.1.0"
 
 __all__ = [
+    "PREFIX_MAP",
     "B12kgError",
+    "BuildError",
+    "CacheError",
+    "Dataset",
+    "EndpointError",
+    "ExtractionError",
     "FormatError",
     "GraphParseError",
+    "InconsistentOntologyError",
+    "JavaCrashError",
+    "JavaNotFoundError",
     "KnowledgeGraph",
     "NamedQuery",
     "Parameter",
     "ParameterError",
+    "QCProfileError",
     "QueryCatalog",
     "QueryNotFoundError",
     "QueryResult",
     "QuerySyntaxError",
+    "ReasonerError",
+    "ReasonerTimeoutError",
+    "SSSOMError",
     "Source",
     "Term",
     "ValidationReport",

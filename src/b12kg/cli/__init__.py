@@ -1,7 +1,9 @@
-"""The ``b12kg`` command line: a thin layer over :mod:`b12kg`'s API.
+"""Layer 7, a face: the ``b12kg`` command line, a thin layer over :mod:`b12kg`'s API.
 
 Exit codes: 0 success, 1 findings (e.g. the graph does not conform), 2 usage or runtime error.
 Heavy libraries (rdflib, pyshacl, owlready2) are imported only by the commands that need them.
+
+May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from typing import Any
 
 import click
 
-from .. import __version__
-from ..errors import B12kgError
+from ..core import __version__
+from ..core.errors import B12kgError
 
 __all__ = ["cli", "main"]
 

@@ -40,7 +40,7 @@ def build(output: str, reasoner: str, skip_checks: bool, quiet: bool) -> None:
       b12kg build                      write ./dist
       b12kg build -o /tmp/dist --reasoner none
     """
-    from ..build import build_release
+    from ..formats.release import build_release
 
     start = time.perf_counter()
     show = not quiet and sys.stderr.isatty()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..atomic import atomic_write
-from ..catalog import NamedQuery, QueryCatalog, load_query_file
-from ..errors import ParameterError
-from ..formats import EXPORT_FORMATS, RESULT_FORMATS, get_export_format, get_result_format
+from ..core.errors import ParameterError
+from ..core.files import atomic_write
+from ..formats.registry import EXPORT_FORMATS, RESULT_FORMATS, get_export_format, get_result_format
 from ..graph import KnowledgeGraph
+from ..queries.catalog import NamedQuery, QueryCatalog, load_query_file
 from .options import graph_options, load_graph
 
 __all__ = ["COMMANDS"]

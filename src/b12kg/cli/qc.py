@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import atomic_write
+from ..core.files import atomic_write
 from .options import graph_options, load_graph
 
 __all__ = ["COMMANDS", "qc"]
@@ -60,7 +60,7 @@ def qc(
       b12kg qc --format markdown -o qc.md --fail-on warn
       b12kg qc --check missing-provenance --add my-edges.ttl
     """
-    from ..qc import run_qc
+    from ..checks.qc import run_qc
 
     report = run_qc(load_graph(files, extra), profile, only=list(only) or None)
     text = report.format(fmt)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import atomic_write
+from ..core.files import atomic_write
 from .options import graph_options, load_graph
 
 __all__ = ["COMMANDS", "reason"]
@@ -79,13 +79,14 @@ def reason(
       b12kg reason --owlrl -o closure.nt
       b12kg reason --add my-data.ttl
     """
-    from ..reasoning import hermit_inferences, inferred_format_for, owlrl_closure, serialize_inferred
+    from ..checks.reasoning import hermit_inferences, inferred_format_for, serialize_inferred
+    from ..store.closure import owlrl_closure
 
     kg = load_graph(files, extra)
     if output:
         out_fmt = inferred_format_for(output)
     if owlrl:
-        triples = owlrl_closure(kg)
+        triples = owlrl_closure(kg.store)
         if output:
             atomic_write(Path(output), serialize_inferred(triples, out_fmt, "OWL 2 RL, reasonable"))
         click.echo(

@@ -27,21 +27,21 @@ def load(files: tuple[str, ...], reset: bool) -> None:
       b12kg load mondo.owl chebi.ttl
       b12kg load --reset                back to the bundled graph only
     """
-    from .. import cache
+    from ..store import userstore
 
     if not files:
         if not reset:
             raise click.UsageError("give FILES to load, or --reset")
-        existed = cache.reset_user_store()
+        existed = userstore.reset_user_store()
         click.echo("user store removed; queries use the bundled graph" if existed
                    else "no user store to remove")
         return
     total = sum(Path(f).stat().st_size for f in files)
     if sys.stderr.isatty():
         with click.progressbar(length=total, label="loading", file=sys.stderr, show_eta=True) as bar:
-            info = cache.load_files(files, reset=reset, progress=bar.update)
+            info = userstore.load_files(files, reset=reset, progress=bar.update)
     else:
-        info = cache.load_files(files, reset=reset)
+        info = userstore.load_files(files, reset=reset)
     for f in info.files:
         click.echo(f"{f['triples']:>10} triples  {f['path']}")
     click.echo(f"user store: {info.triples} triples in {info.path}")
@@ -75,7 +75,7 @@ def push(endpoint: str, graph_iri: str | None, named_graphs: bool, store_url: st
       b12kg query symptoms-by-kind --endpoint http://127.0.0.1:7878/query
     """
     from ..graph import KnowledgeGraph
-    from ..remote import derive_store_url, push_file, push_graph
+    from ..store.remote import derive_store_url, push_file, push_graph
 
     if graph_iri and named_graphs:
         raise click.UsageError("--graph and --named-graphs exclude each other")
@@ -101,14 +101,14 @@ def cache() -> None:
 @cache.command("info")
 def cache_info() -> None:
     """Where the cache is, its stores and their sizes, and the files loaded into the user store."""
-    from .. import cache as c
+    from ..store import compiled, userstore
 
-    root = c.cache_dir()
+    root = compiled.cache_dir()
     click.echo(f"cache folder: {root}")
     stores = sorted((root / "stores").glob("bundled-*")) if (root / "stores").is_dir() else []
     for s in stores:
         click.echo(f"  compiled store {s.name}  {_size(s) / 1e6:.1f} MB")
-    info = c.user_store_info()
+    info = userstore.user_store_info()
     if info is None:
         click.echo("user store: none ('b12kg load FILE' makes one)")
         return
@@ -120,17 +120,17 @@ def cache_info() -> None:
 @cache.command("path")
 def cache_path() -> None:
     """Print the cache folder."""
-    from .. import cache as c
+    from ..store.compiled import cache_dir
 
-    click.echo(str(c.cache_dir()))
+    click.echo(str(cache_dir()))
 
 
 @cache.command("clear")
 def cache_clear() -> None:
     """Delete the compiled stores and the user store (they are rebuilt on demand)."""
-    from .. import cache as c
+    from ..store.compiled import clear_cache
 
-    removed = c.clear_cache()
+    removed = clear_cache()
     click.echo("\n".join(f"removed {p}" for p in removed) or "cache already empty")
 
 

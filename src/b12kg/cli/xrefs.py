@@ -28,8 +28,8 @@ def check(sources: tuple[str, ...], mapping_file: str | None) -> None:
       b12kg xrefs check
       b12kg xrefs check --source ../shared/ontology-sources/hp.obo --mappings my.sssom.tsv
     """
-    from ..resources import mapping_files
-    from ..xrefs import check_file
+    from ..checks.xrefs import check_file
+    from ..core.resources import mapping_files
 
     files = [Path(mapping_file)] if mapping_file else mapping_files()
     if not files:
@@ -58,8 +58,8 @@ def check(sources: tuple[str, ...], mapping_file: str | None) -> None:
 
 def _graph_labels() -> dict[str, str]:
     """CURIE -> label of the named individuals of the bundled graph."""
+    from ..core.prefixes import compress
     from ..graph import KnowledgeGraph
-    from ..prefixes import compress
 
     kg = KnowledgeGraph.bundled()
     r = kg.query("SELECT ?s ?l WHERE { ?s a owl:NamedIndividual ; rdfs:label ?l }", with_labels=False)
@@ -96,8 +96,8 @@ def extract(sources: tuple[str, ...], origins: tuple[str, ...], terms_file: str,
           --terms ontology/imports/hp_terms.txt --prefix HP \\
           --license https://hpo.jax.org/app/license -o ontology/imports/hp_import.ttl
     """
-    from ..atomic import atomic_write
-    from ..extract import extract_module
+    from ..core.files import atomic_write
+    from ..formats.imports import extract_module
 
     if origins and len(origins) != len(sources):
         raise click.UsageError("give one --origin per --source (or none)")

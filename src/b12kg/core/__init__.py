@@ -1,0 +1,12 @@
+"""Layer 1, the core: what every other layer speaks in.
+
+Holds the one prefix map (:mod:`~b12kg.core.prefixes`), backend-neutral RDF terms
+(:mod:`~b12kg.core.terms`) and query results (:mod:`~b12kg.core.results`), SPARQL text helpers such as
+safe parameter binding (:mod:`~b12kg.core.sparql`), every typed error (:mod:`~b12kg.core.errors`), where
+the bundled ontology, data and queries are (:mod:`~b12kg.core.resources`) and atomic file writes
+(:mod:`~b12kg.core.files`).
+
+May import: the standard library and third-party libraries only — nothing else of b12kg.
+"""
+
+__version__ = "0.1.0"

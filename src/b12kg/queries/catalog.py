@@ -1,0 +1,141 @@
+"""Named SPARQL queries: ``queries/*.rq`` files with a header comment giving title, description and
+parameters, and an expected answer in ``queries/expected/<name>.tsv``.
+
+Header syntax (comment lines before the query)::
+
+    # title: Symptoms of B12 deficiency by kind
+    # description: Each symptom of vitamin B12 deficiency with its kind.
+    # param: concept iri default=b12kg:muscle_spasm -- the concept to describe (CURIE, IRI or label)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..core.errors import QueryNotFoundError
+from ..core.resources import queries_dir
+
+__all__ = ["NamedQuery", "Parameter", "QueryCatalog", "parse_header"]
+
+ParamKind = Literal["iri", "string", "integer"]
+_PARAM = re.compile(r"^(\w+)\s+(iri|string|integer)(?:\s+default=(\S+))?\s*(?:--\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter: the SPARQL variable ``?name`` bound to a value of ``kind``."""
+
+    name: str
+    kind: ParamKind
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query of the catalog."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    path: Path | None = None
+
+    @property
+    def expected_path(self) -> Path | None:
+        """The file holding the expected answer (TSV of CURIEs and literal values), if any."""
+        if self.path is None:
+            return None
+        p = self.path.parent / "expected" / f"{self.name}.tsv"
+        return p if p.is_file() else None
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def parse_header(text: str) -> tuple[str, str, tuple[Parameter, ...]]:
+    """Read title, description and parameters from the leading comment lines of a query.
+
+    >>> parse_header("# title: T\\n# description: D\\n# param: x iri default=b12kg:a -- what\\nSELECT")
+    ('T', 'D', (Parameter(name='x', kind='iri', default='b12kg:a', description='what'),))
+    """
+    title = description = ""
+    params: list[Parameter] = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if not s.startswith("#"):
+            break
+        body = s.lstrip("#").strip()
+        key, _, value = body.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = f"{description} {value}".strip()
+        elif key == "param":
+            m = _PARAM.match(value)
+            if not m:
+                expected = "NAME iri|string|integer [default=V] [-- text]"
+                raise ValueError(f"bad '# param:' line {line!r}: expected {expected!r}")
+            kind: ParamKind = m.group(2)  # type: ignore[assignment]
+            params.append(Parameter(m.group(1), kind, m.group(3), (m.group(4) or "").strip()))
+    return title, description, tuple(params)
+
+
+class QueryCatalog:
+    """The named queries of a folder (by default the bundled ``queries/``).
+
+    >>> cat = QueryCatalog()
+    >>> "symptoms-by-kind" in cat.names()
+    True
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or queries_dir()
+        self._queries: dict[str, NamedQuery] | None = None
+
+    def _load(self) -> dict[str, NamedQuery]:
+        if self._queries is None:
+            found: dict[str, NamedQuery] = {}
+            for path in sorted(self.directory.glob("*.rq")):
+                found[path.stem] = load_query_file(path)
+            self._queries = found
+        return self._queries
+
+    def names(self) -> list[str]:
+        """The names of the queries, sorted."""
+        return list(self._load())
+
+    def __iter__(self) -> Iterator[NamedQuery]:
+        return iter(self._load().values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._load()
+
+    def get(self, name: str) -> NamedQuery:
+        """The query called ``name``; raises :class:`QueryNotFoundError` with the closest names."""
+        queries = self._load()
+        if name in queries:
+            return queries[name]
+        import difflib
+
+        close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+        close += [n for n in queries if name and name in n and n not in close][: 3 - len(close)]
+        raise QueryNotFoundError(name, close)
+
+
+def load_query_file(path: Path) -> NamedQuery:
+    """Read a ``.rq`` file into a :class:`NamedQuery` (the name is the file stem)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        title, description, params = parse_header(text)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
+    return NamedQuery(path.stem, text, title, description, params, path)

@@ -1,0 +1,235 @@
+"""The QC report: each check triggered exactly by its fixture, the bundled graph clean of ERRORs,
+the profile, the output formats and the exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from b12kg import KnowledgeGraph
+from b12kg.checks.qc import Finding, QCProfileError, QCReport, default_profile_path, load_profile, run_qc
+from b12kg.cli import cli
+
+QC_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qc"
+
+#: check -> the exact (entity, property, value) rows its fixture adds to the bundled graph's report
+EXPECTED: dict[str, set[tuple[str, str, str]]] = {
+    "missing-label": {("b12kg:test_unlabelled", "rdfs:label", "")},
+    "multiple-labels": {
+        ("b12kg:test_twice_labelled", "rdfs:label", "test food one"),
+        ("b12kg:test_twice_labelled", "rdfs:label", "test food two"),
+    },
+    "duplicate-label": {
+        ("b12kg:cheese", "rdfs:label", "cheese"),
+        ("b12kg:test_cheese_twin", "rdfs:label", "Cheese"),
+    },
+    "duplicate-label-across-kinds": {
+        ("b12kg:TestMilk", "rdfs:label", "milk"),
+        ("b12kg:milk", "rdfs:label", "milk"),
+    },
+    "label-whitespace": {("b12kg:test_spaced", "rdfs:label", " test  food")},
+    "label-formatting": {
+        ("b12kg:test_full_stop", "rdfs:label", "test food."),
+        ("b12kg:test_tabbed", "rdfs:label", "test\tdrink"),
+    },
+    "missing-definition": {("b12kg:test_undefined", "skos:definition", "")},
+    "missing-superclass": {("b12kg:TestFloatingClass", "rdfs:subClassOf", "")},
+    "individual-without-type": {("b12kg:test_untyped", "rdf:type", "")},
+    "deprecated-reference": {
+        ("b12kg:cheese", "rdfs:seeAlso", "http://example.org/retired_cheese"),
+        ("b12kg:milk", "rdfs:seeAlso", "http://example.org/old_milk"),
+    },
+    "malformed-xref": {
+        ("b12kg:cheese", "oboInOwl:hasDbXref", "FOO:123"),
+        ("b12kg:egg", "oboInOwl:hasDbXref", "MESH:"),
+        ("b12kg:milk", "skos:exactMatch", "http://example.org/milk"),
+    },
+    "dangling-reference": {
+        ("b12kg:cheese", "b12kg:inFoodGroup", "b12kg:dairy_prodcts"),
+        ("b12kg:milk", "b12kg:undeclaredProperty", "b12kg:undeclaredProperty"),
+    },
+    "orphan-concept": {("b12kg:test_lonely_food", "", "")},
+    "missing-provenance": {
+        ("b12kg:cheese", "b12kg:inFoodGroup", "b12kg:fish"),
+        ("b12kg:milk", "b12kg:inFoodGroup", "b12kg:fish"),
+    },
+    "ontology-metadata": {
+        ("b12kg:test-ontology", "dcterms:description", ""),
+        ("b12kg:test-ontology", "dcterms:license", ""),
+        ("b12kg:test-ontology", "owl:versionIRI", ""),
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def bundled_report(kg: KnowledgeGraph) -> QCReport:
+    return run_qc(kg)
+
+
+def test_bundled_graph_has_no_errors(bundled_report: QCReport) -> None:
+    assert bundled_report.counts()["ERROR"] == 0, bundled_report.to_table()
+    assert not bundled_report.failed("error")
+
+
+def test_bundled_graph_has_no_warnings(bundled_report: QCReport) -> None:
+    assert bundled_report.counts()["WARN"] == 0, bundled_report.to_table()
+
+
+def test_every_profile_check_has_a_fixture() -> None:
+    names = {c.name for c in load_profile()}
+    assert names == set(EXPECTED)
+    assert {p.stem for p in QC_FIXTURES.glob("*.ttl")} == names
+
+
+@pytest.mark.parametrize("check", sorted(EXPECTED))
+def test_fixture_triggers_exactly_its_check(check: str, bundled_report: QCReport) -> None:
+    report = run_qc(KnowledgeGraph.from_files([QC_FIXTURES / f"{check}.ttl"], with_bundled=True))
+    new = set(report.findings) - set(bundled_report.findings)
+    assert {(f.check, f.entity, f.property, f.value) for f in new} == {
+        (check, *row) for row in EXPECTED[check]
+    }
+
+
+def test_imported_terms_are_not_checked(tmp_path: Path, bundled_report: QCReport) -> None:
+    # an external term with neither label nor definition, a deprecated flag and no edges raises nothing
+    f = tmp_path / "imported.ttl"
+    f.write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "<http://example.org/ext/Thing> a owl:Class ; owl:deprecated true .\n"
+        "<http://example.org/ext/item> a owl:NamedIndividual .\n",
+        encoding="utf-8",
+    )
+    report = run_qc(KnowledgeGraph.from_files([f], with_bundled=True))
+    assert set(report.findings) == set(bundled_report.findings)
+
+
+def test_inferred_graph_is_not_checked(kg: KnowledgeGraph, bundled_report: QCReport) -> None:
+    import pyoxigraph as ox
+
+    g = KnowledgeGraph.bundled(cache=False, inferred=True)  # in memory, with the OWL RL closure
+    inferred = ox.NamedNode("https://w3id.org/b12kg/graph/inferred")
+    assert next(iter(g.store.quads_for_pattern(None, None, None, inferred)), None) is not None
+    # an inverse edge without provenance would be a missing-provenance ERROR if it were asserted
+    g.store.add(
+        ox.Quad(
+            ox.NamedNode("https://w3id.org/b12kg/cheese"),
+            ox.NamedNode("https://w3id.org/b12kg/inFoodGroup"),
+            ox.NamedNode("https://w3id.org/b12kg/fish"),
+            inferred,
+        )
+    )
+    assert set(run_qc(g).findings) == set(bundled_report.findings)
+
+
+def test_profile_levels_and_off(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.tsv"
+    profile.write_text(
+        "check\tlevel\tdescription\n"
+        "orphan-concept\tERROR\tstricter than the bundled profile\n"
+        "missing-definition\tOFF\tskipped\n",
+        encoding="utf-8",
+    )
+    report = run_qc(KnowledgeGraph.from_files([QC_FIXTURES / "orphan-concept.ttl"], with_bundled=True), profile)
+    assert [c.name for c in report.checks] == ["orphan-concept"]
+    assert report.rows() == [("b12kg:test_lonely_food", "", "")]
+    assert report.counts() == {"ERROR": 1, "WARN": 0, "INFO": 0}
+    assert report.failed("error")
+
+
+def test_profile_errors_name_file_and_line(tmp_path: Path) -> None:
+    bad_level = tmp_path / "p1.tsv"
+    bad_level.write_text("check\tlevel\norphan-concept\tFATAL\n", encoding="utf-8")
+    with pytest.raises(QCProfileError, match=r"p1.tsv, line 2: level 'FATAL'"):
+        load_profile(bad_level)
+    unknown = tmp_path / "p2.tsv"
+    unknown.write_text("no-such-check\tERROR\n", encoding="utf-8")
+    with pytest.raises(QCProfileError, match=r"p2.tsv, line 1: no query file no-such-check.rq"):
+        load_profile(unknown)
+
+
+def test_profile_may_bring_its_own_checks(tmp_path: Path) -> None:
+    (tmp_path / "plants-label.rq").write_text(
+        'SELECT ?entity ?property ?value WHERE { ?entity rdfs:label ?value . FILTER(STR(?value) = "plants") '
+        "BIND(rdfs:label AS ?property) }",
+        encoding="utf-8",
+    )
+    profile = tmp_path / "profile.tsv"
+    profile.write_text("plants-label\tINFO\tcustom check\n", encoding="utf-8")
+    report = run_qc(KnowledgeGraph.bundled(), profile)
+    assert [(f.level, f.check, f.entity, f.value) for f in report.findings] == [
+        ("INFO", "plants-label", "b12kg:plants", "plants")
+    ]
+
+
+def test_bundled_profile_is_parseable_tsv() -> None:
+    lines = default_profile_path().read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["check", "level", "description"]
+    assert all(len(line.split("\t")) == 3 for line in lines[1:])
+
+
+def _report() -> QCReport:
+    return QCReport(
+        load_profile(),
+        [
+            Finding(0, "missing-label", "b12kg:x", "rdfs:label", "", "ERROR"),
+            Finding(1, "label-whitespace", "b12kg:y", "rdfs:label", " a|b ", "WARN"),
+        ],
+    )
+
+
+def test_formats() -> None:
+    r = _report()
+    assert r.summary() == f"QC: 1 ERROR, 1 WARN, 0 INFO ({len(r.checks)} checks)"
+    tsv = r.to_tsv().splitlines()
+    assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue"
+    assert tsv[1] == "ERROR\tmissing-label\tb12kg:x\trdfs:label\t"
+    data = json.loads(r.to_json())
+    assert data["summary"] == {"ERROR": 1, "WARN": 1, "INFO": 0}
+    assert data["findings"][1] == {
+        "level": "WARN",
+        "check": "label-whitespace",
+        "entity": "b12kg:y",
+        "property": "rdfs:label",
+        "value": " a|b ",
+    }
+    md = r.to_markdown()
+    assert "| WARN | label-whitespace | b12kg:y | rdfs:label |  a\\|b  |" in md
+    table = r.to_table().splitlines()
+    assert table[0].split() == ["level", "check", "entity", "property", "value"]
+    assert table[-1] == r.summary()
+    assert r.failed("error") and r.failed("warn") and not r.failed("none")
+
+
+def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["qc"])
+    assert ok.exit_code == 0, ok.output
+    assert "QC: 0 ERROR" in ok.output
+    clean = runner.invoke(cli, ["qc", "--fail-on", "warn", "--format", "json"])
+    assert clean.exit_code == 0, clean.output
+    warn = runner.invoke(cli, ["qc", "--add", str(QC_FIXTURES / "orphan-concept.ttl"), "--fail-on", "warn"])
+    assert warn.exit_code == 1 and "b12kg:test_lonely_food" in warn.output
+    bad = runner.invoke(
+        cli,
+        [
+            "qc",
+            "--add",
+            str(QC_FIXTURES / "missing-provenance.ttl"),
+            "--format",
+            "tsv",
+            "--check",
+            "missing-provenance",
+        ],
+    )
+    assert bad.exit_code == 1
+    assert "ERROR\tmissing-provenance\tb12kg:cheese\tb12kg:inFoodGroup\tb12kg:fish" in bad.output
+    out = tmp_path / "qc.md"
+    md = runner.invoke(cli, ["qc", "--format", "markdown", "-o", str(out), "--fail-on", "none"])
+    assert md.exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("# b12kg QC report")
+    unknown = runner.invoke(cli, ["qc", "--check", "no-such-check"])
+    assert unknown.exit_code == 2
+    assert "unknown QC check 'no-such-check'" in unknown.output

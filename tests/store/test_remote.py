@@ -1,0 +1,190 @@
+"""The remote backend against a real ``oxigraph serve`` (the ``oxigraph`` package from PyPI) started on
+127.0.0.1 and stopped by its PID: push through the Graph Store Protocol, then every named query gives the
+same answers on Oxigraph, rdflib and the endpoint."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from b12kg import KnowledgeGraph
+from b12kg.cli import cli
+from b12kg.core.errors import ParameterError, QuerySyntaxError
+from b12kg.store.engines import canonical_rows
+from b12kg.store.remote import EndpointError, SparqlEndpoint, derive_store_url, parse_results_json, push_graph
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).with_name("oxigraph")
+    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh ``oxigraph serve`` on a free port; yields its query URL; stopped by PID afterwards."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        pytest.skip("the 'oxigraph' server (pip install oxigraph) is not installed")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph-db")
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2):
+                    break
+            except (urllib.error.URLError, OSError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    pytest.fail(f"oxigraph serve did not start: {err}")
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def pushed(server: str, kg: KnowledgeGraph) -> str:
+    report = push_graph(kg, server)
+    assert report.store_url == server.replace("/query", "/store")
+    assert report.uploads == [("default graph", len(kg.store))]
+    return server
+
+
+@pytest.mark.slow
+def test_every_named_query_agrees_on_three_backends(pushed: str, kg: KnowledgeGraph) -> None:
+    remote = KnowledgeGraph.remote(pushed)
+    assert kg.catalog.names()
+    for q in kg.catalog:
+        local = kg.query(q)
+        rdf = kg.query(q, backend="rdflib")
+        far = remote.query(q)
+        assert far.variables == local.variables, q.name
+        assert canonical_rows(far) == canonical_rows(local) == canonical_rows(rdf), q.name
+        assert far.to_table() == local.to_table() or sorted(far.to_table().splitlines()) == sorted(
+            local.to_table().splitlines()), q.name  # the same labels were looked up remotely
+
+
+@pytest.mark.slow
+def test_remote_parameters_labels_and_safety(pushed: str, kg: KnowledgeGraph) -> None:
+    remote = KnowledgeGraph.remote(pushed)
+    r = remote.query("SELECT ?l WHERE { ?s rdfs:label ?l }", {"s": "b12kg:vitamin_b12"})
+    assert r.column("l") == ["vitamin B12"]
+    about = kg.catalog.get("about-concept") if "about-concept" in kg.catalog else None
+    if about is not None and about.parameters:
+        name = about.parameters[0].name
+        by_label = remote.query(about, {name: "vitamin B12"})  # a label resolved on the server
+        assert canonical_rows(by_label) == canonical_rows(kg.query(about, {name: "b12kg:vitamin_b12"}))
+    evil = 'x" } DROP ALL ; INSERT DATA { <urn:a> <urn:b> <urn:c> } #'
+    assert len(remote.query("SELECT ?s WHERE { ?s rdfs:label ?l }", {"l": evil})) == 0
+    assert remote.query("ASK { b12kg:vitamin_b12 ?p ?o }").boolean is True  # nothing was dropped
+    construct = remote.query("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l } LIMIT 3")
+    assert construct.variables == ["subject", "predicate", "object"] and len(construct) == 3
+    with pytest.raises(QuerySyntaxError):
+        remote.query("SELECT WHERE {")
+
+
+@pytest.mark.slow
+def test_push_into_named_graph_and_query_it(server: str, kg: KnowledgeGraph) -> None:
+    graph = "https://example.org/b12kg-release"
+    push_graph(kg, server, graph=graph)
+    remote = KnowledgeGraph.remote(server, default_graph=graph)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert canonical_rows(remote.query(q)) == canonical_rows(kg.query(q))
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    n = SparqlEndpoint(server).query(q, {})
+    assert n.rows[0][0] is not None and int(n.rows[0][0].value) == len(kg.store)
+
+
+@pytest.mark.slow
+def test_cli_push_and_query_endpoint(server: str, kg: KnowledgeGraph) -> None:
+    runner = CliRunner()
+    r = runner.invoke(cli, ["push", "--endpoint", server, "--bundled-only"])
+    assert r.exit_code == 0, r.output
+    assert f"{len(kg.store)} triples" in r.output
+    name = "symptoms-by-kind" if "symptoms-by-kind" in kg.catalog else kg.catalog.names()[0]
+    far = runner.invoke(cli, ["query", name, "--endpoint", server, "-f", "tsv"])
+    near = runner.invoke(cli, ["query", name, "-f", "tsv"])
+    assert far.exit_code == 0, far.output
+    assert sorted(far.output.splitlines()) == sorted(near.output.splitlines())
+    assert runner.invoke(cli, ["query", name, "--backend", "remote"]).exit_code == 2
+    assert runner.invoke(cli, ["query", name, "--endpoint", server, "--backend", "rdflib"]).exit_code == 2
+
+
+def test_unreachable_endpoint_is_a_typed_error() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/query"
+    with pytest.raises(EndpointError, match="cannot reach"):
+        KnowledgeGraph.remote(url, timeout=2).query("ASK {}")
+    r = CliRunner().invoke(cli, ["query", "-e", "ASK {}", "--endpoint", url])
+    assert r.exit_code == 2 and "cannot reach" in r.output
+    with pytest.raises(ParameterError, match="http"):
+        SparqlEndpoint("ftp://example.org/sparql")
+
+
+def test_results_json_and_store_url() -> None:
+    doc = ('{"head": {"vars": ["s", "n", "l", "b", "u"]}, "results": {"bindings": [{'
+           '"s": {"type": "uri", "value": "https://w3id.org/b12kg/liver"},'
+           f'"n": {{"type": "literal", "value": "3", "datatype": "{XSD}integer"}},'
+           '"l": {"type": "literal", "value": "Leber", "xml:lang": "de"},'
+           '"b": {"type": "bnode", "value": "x1"}}]}}')
+    r = parse_results_json(doc)
+    assert r.variables == ["s", "n", "l", "b", "u"]
+    s, n, label, b, u = r.rows[0]
+    assert s is not None and s.is_iri and u is None
+    assert n is not None and (n.value, n.datatype) == ("3", XSD + "integer")
+    assert label is not None and (label.value, label.language) == ("Leber", "de")
+    assert b is not None and b.kind == "bnode"
+    assert parse_results_json('{"head": {}, "boolean": false}').boolean is False
+    assert derive_store_url("http://h:7878/query") == "http://h:7878/store"
+    assert derive_store_url("https://h/ds/sparql/") == "https://h/ds/store"
+    assert derive_store_url("http://h:7878") == "http://h:7878/store"
+
+
+@pytest.mark.slow
+def test_push_named_graphs_and_files(server: str, kg: KnowledgeGraph, tmp_path: Path) -> None:
+    from b12kg.store.remote import push_file
+    from b12kg.store.sources import GRAPHS
+
+    report = push_graph(kg, server, named_graphs=True)
+    assert {name for name, _ in report.uploads} <= set(GRAPHS.values())
+    assert sum(n for _, n in report.uploads) == len(kg.store)
+    data = SparqlEndpoint(server).query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPHS['data']}> {{ ?s ?p ?o }} }}", {})
+    expected = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPHS['data']}> {{ ?s ?p ?o }} }}")
+    assert canonical_rows(data) == canonical_rows(expected)
+    nt = tmp_path / "release.nt"
+    nt.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
+    graph = "https://example.org/file-graph"
+    assert push_file(nt, derive_store_url(server), graph=graph) == nt.stat().st_size
+    r = KnowledgeGraph.remote(server, default_graph=graph).query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert r.column("o") == ["c"]
+    with pytest.raises(ParameterError, match="cannot push"):
+        push_file(tmp_path / "x.csv", derive_store_url(server))
