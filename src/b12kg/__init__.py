@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         B12kgError,
         BuildError,
         CacheError,
+        ConceptNotFoundError,
         EndpointError,
         ExtractionError,
         FormatError,
@@ -57,7 +58,8 @@ if TYPE_CHECKING:
 # Public names, imported on first use so that ``b12kg query`` starts fast.
 _LAZY = {
     "ValidationReport": "checks.shacl", "ValidationResult": "checks.shacl", "B12kgError": "core.errors",
-    "BuildError": "core.errors", "CacheError": "core.errors", "EndpointError": "core.errors",
+    "BuildError": "core.errors", "CacheError": "core.errors", "ConceptNotFoundError": "core.errors",
+    "EndpointError": "core.errors",
     "ExtractionError": "core.errors", "FormatError": "core.errors", "GraphParseError": "core.errors",
     "InconsistentOntologyError": "core.errors", "JavaCrashError": "core.errors",
     "JavaNotFoundError": "core.errors", "ParameterError": "core.errors", "QCProfileError": "core.errors",
@@ -87,6 +89,7 @@ __all__ = [
     "B12kgError",
     "BuildError",
     "CacheError",
+    "ConceptNotFoundError",
     "Dataset",
     "EndpointError",
     "ExtractionError",

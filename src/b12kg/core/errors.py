@@ -9,6 +9,7 @@ __all__ = [
     "B12kgError",
     "BuildError",
     "CacheError",
+    "ConceptNotFoundError",
     "EndpointError",
     "ExtractionError",
     "FormatError",
@@ -70,6 +71,21 @@ class QuerySyntaxError(B12kgError):
 
 class ParameterError(B12kgError):
     """A query parameter is unknown, missing or has a bad value."""
+
+
+class ConceptNotFoundError(ParameterError):
+    """No b12kg term answers to a label, synonym, CURIE or IRI; ``suggestions`` holds the closest labels.
+
+    >>> str(ConceptNotFoundError("spasmz", ["muscle spasm"]))
+    "no concept is called 'spasmz'. Did you mean: muscle spasm? ('b12kg search TEXT' finds concepts by words)"
+    """
+
+    def __init__(self, text: str, suggestions: Sequence[str], *, note: str = "") -> None:
+        self.text, self.suggestions, self.note = text, list(suggestions), note
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        why = f" ({note})" if note else ""
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no concept is called {shown!r}{why}.{hint} ('b12kg search TEXT' finds concepts by words)")
 
 
 class FormatError(B12kgError):
