@@ -55,39 +55,50 @@ def validate(kg: GraphData, *, inference: str = "none", shapes: str | Path | Seq
     if engine not in ENGINES:
         raise B12kgError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
     paths = _shape_paths(shapes)
-    g = ShapesGraph.parse_files(paths)
-    roots = _check_shapes(g, paths)
-
-    from .compiler import Unsupported, compile_root, focus_pattern
+    from .cache import checks_key, load_checks, save_checks
     from .runner import count_focus_nodes, run_checks
 
+    key = checks_key(paths) if engine == "oxigraph" else None
+    cached = load_checks(key) if key else None
+    g, roots = None, []
+    if cached is None:
+        g = ShapesGraph.parse_files(paths)
+        roots = _check_shapes(g, paths)
+        checks, patterns, handed_over, notes = _compile(g, roots)
+        if key and not handed_over:
+            save_checks(key, checks, patterns, notes)
+    else:
+        checks, patterns, notes = cached
+        handed_over = []
     store, graphs, rdflib_data = _data(kg, inference)
-    patterns = []
-    for root in roots:
-        try:
-            patterns.append(focus_pattern(g, root, "?this"))
-        except Unsupported:
-            pass
     focus_nodes = count_focus_nodes(store, graphs, patterns)
-    notes = [] if focus_nodes else ["the shapes selected no focus node: nothing was validated"]
+    if not focus_nodes:
+        notes.append("the shapes selected no focus node: nothing was validated")
     if engine == "pyshacl":
         from .reference import load_shapes, pyshacl_results
 
-        results = pyshacl_results(rdflib_data(), load_shapes(paths))
-        return _report(results, focus_nodes, notes, "pyshacl")
-    checks, handed_over = [], []
-    for root in roots:
-        try:
-            checks += compile_root(g, root)
-        except Unsupported as e:
-            handed_over.append(root)
-            notes.append(f"shape {_show(root)} validated by pyshacl: the SPARQL compiler does not support {e}")
+        return _report(pyshacl_results(rdflib_data(), load_shapes(paths)), focus_nodes, notes, "pyshacl")
     results = list(run_checks(checks, store, graphs))
-    if handed_over:
+    if handed_over and g is not None:
         from .reference import pyshacl_results, shapes_subset
 
         results += pyshacl_results(rdflib_data(), shapes_subset(g, handed_over))
     return _report(results, focus_nodes, notes, "oxigraph")
+
+
+def _compile(g: ShapesGraph, roots: list[Any]) -> tuple[list[Any], list[str], list[Any], list[str]]:
+    """(checks, focus patterns, roots left to pyshacl, notes saying why) of the shapes with targets."""
+    from .compiler import Unsupported, compile_root, focus_pattern
+
+    checks, patterns, handed_over, notes = [], [], [], []
+    for root in roots:
+        try:
+            patterns.append(focus_pattern(g, root, "?this"))
+            checks += compile_root(g, root)
+        except Unsupported as e:
+            handed_over.append(root)
+            notes.append(f"shape {_show(root)} validated by pyshacl: the SPARQL compiler does not support {e}")
+    return checks, patterns, handed_over, notes
 
 
 def _report(results: list[ValidationResult], focus_nodes: int, notes: list[str], engine: str) -> ValidationReport:
@@ -137,6 +148,10 @@ def _data(kg: GraphData, inference: str) -> tuple[Any, list[Any] | None, Any]:
         store = kg.store
         inferred = GRAPHS["inferred"]
         graphs = [g for g in store.named_graphs() if g.value != inferred]
+        if getattr(kg, "cache", False) and getattr(kg, "store_path", None) is None:
+            from .cache import asserted_store  # the compiled on-disk store: its asserted graph, in memory
+
+            return asserted_store(kg, graphs), None, rdflib_data
         return store, graphs, rdflib_data
     from .reference import entailed, oxigraph_copy, quiet_rdflib
 
