@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...core.errors import GraphParseError
+from ...core.errors import GraphParseError, ShapesError
 from .report import PathExpr, ValidationResult, describe_blank, show_iri, show_path
 from .shapes import SH, ShapesGraph
 
@@ -45,8 +45,10 @@ def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Validation
     import pyshacl
 
     with quiet_rdflib():
-        _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference=None, advanced=True,
-                                               allow_warnings=True)
+        _, results_graph, text = pyshacl.validate(data, shacl_graph=shapes, inference=None, advanced=True,
+                                                  allow_warnings=True)
+    if not hasattr(results_graph, "subjects"):  # pyshacl's ValidationFailure: the shapes are not valid SHACL
+        raise ShapesError(f"pyshacl cannot use the shapes: {str(text).strip().splitlines()[-1]}")
     return _results(results_graph, data)
 
 
