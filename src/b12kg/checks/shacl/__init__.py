@@ -103,7 +103,7 @@ def _compile(g: ShapesGraph, roots: list[Any]) -> tuple[list[Any], list[str], li
 
 def _report(results: list[ValidationResult], focus_nodes: int, notes: list[str], engine: str) -> ValidationReport:
     results = sorted(set(results))
-    conforms = not any(r.severity == "Violation" for r in results)
+    conforms = not any(r.severity not in ("Warning", "Info") for r in results)
     return ValidationReport(conforms, results, focus_nodes=focus_nodes, notes=notes, engine=engine)
 
 

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .report import PathExpr, show_iri, show_path
+from .report import PathExpr, show_iri, show_path, show_severity
 from .shapes import RDF, RDFS, SH, XSD, ShapesGraph
 
 __all__ = ["Check", "Unsupported", "compile_root", "focus_pattern"]
@@ -229,9 +229,14 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
             out += _qualified(ctx, shape, q, focus, value_pattern, path_text, shape_text, severity, message)
     else:
         for v in g.objects(shape, SH + "hasValue"):
-            add("HasValue", f"FILTER(!sameTerm(?this, {_term(v)})) BIND(?this AS ?value)",
-                f"The node {{focus}} is not {_show(v)}")
+            add("HasValue", f"FILTER(!sameTerm(?this, {_term(v)}))", f"The node {{focus}} is not {_show(v)}",
+                has_value=False)
     for name, body, generic in _pair_conditions(ctx, shape, "?this", "?value", path):
+        body, _, other = body.partition(" #value=")  # the value is another variable than ?value
+        if other:
+            body += f" BIND({other} AS ?value)"
+        elif path is None:
+            body += " BIND(?this AS ?value)"
         add(name, body, generic)
     if g.is_true(shape, SH + "closed"):
         allowed = _closed_allowed(g, shape)
@@ -375,25 +380,36 @@ def _datatype_ok(v: str, d: Any) -> str:
 
 def _pair_conditions(ctx: _Ctx, shape: Any, this: str, value: str,
                      path: PathExpr | None) -> list[tuple[str, str, str]]:
-    """equals, disjoint, lessThan and lessThanOrEquals: (component, pattern binding ``value``, message)."""
+    """equals, disjoint, lessThan and lessThanOrEquals: (component, pattern binding ``value`` when it violates,
+    message). Without a path the value node is ``this`` itself, and ``value`` is bound to it by the caller."""
     g = ctx.g
     out = []
-    values = f"{this} {sparql_path(path)} {value} ." if path is not None else f"BIND({this} AS {value})"
-    has = (lambda x: f"{this} {sparql_path(path)} {x}") if path is not None else (lambda x: f"FILTER(sameTerm({this}, {x}))")
-    for p in g.objects(shape, SH + "equals"):
-        q = _term(p)
-        out.append(("Equals", f"{{ {values} FILTER NOT EXISTS {{ {this} {q} {value} }} }} UNION "
-                              f"{{ {this} {q} {value} . FILTER NOT EXISTS {{ {has(value)} }} }}",
-                    f"The values of {{focus}} differ from those of {_show(p)} at {{value}}"))
-    for p in g.objects(shape, SH + "disjoint"):
-        out.append(("Disjoint", f"{values} {this} {_term(p)} {value} .",
-                    f"Value {{value}} is also a value of {_show(p)}"))
+    if path is not None:
+        p = sparql_path(path)
+        values = f"{this} {p} {value} ."
+
+        def has(x: str) -> str:
+            return f"{this} {p} {x}"
+    else:
+        value, values = this, ""
+
+        def has(x: str) -> str:
+            return f"FILTER(sameTerm({this}, {x}))"
+    for prop in g.objects(shape, SH + "equals"):
+        q = _term(prop)
+        message = f"The values of {{focus}} differ from those of {_show(prop)} at {{value}}"
+        other = ctx.var("eq")
+        out.append(("Equals", f"{values} FILTER NOT EXISTS {{ {this} {q} {value} }}", message))
+        out.append(("Equals", f"{this} {q} {other} . FILTER NOT EXISTS {{ {has(other)} }} #value={other}", message))
+    for prop in g.objects(shape, SH + "disjoint"):
+        out.append(("Disjoint", f"{values} {this} {_term(prop)} {value} .",
+                    f"Value {{value}} is also a value of {_show(prop)}"))
     for name, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
-        for p in g.objects(shape, SH + name):
+        for prop in g.objects(shape, SH + name):
             other = ctx.var("other")
             out.append((name[0].upper() + name[1:],
-                        f"{values} {this} {_term(p)} {other} . FILTER(!COALESCE({value} {op} {other}, false))",
-                        f"Value {{value}} is not {op} a value of {_show(p)}"))
+                        f"{values} {this} {_term(prop)} {other} . FILTER(!COALESCE({value} {op} {other}, false))",
+                        f"Value {{value}} is not {op} a value of {_show(prop)}"))
     return out
 
 
@@ -424,7 +440,7 @@ def _violation_branches(ctx: _Ctx, shape: Any, x: str) -> list[str]:
     if path_node is None:
         branches = [cond for _, cond, _ in _value_conditions(ctx, shape, x)]
         branches += [f"FILTER(!sameTerm({x}, {_term(v)}))" for v in g.objects(shape, SH + "hasValue")]
-        branches += [body for _, body, _ in _pair_conditions(ctx, shape, x, ctx.var("pv"), None)]
+        branches += [body.partition(" #value=")[0] for _, body, _ in _pair_conditions(ctx, shape, x, x, None)]
         branches += [_violation(ctx, prop, x) for prop in g.objects(shape, SH + "property")]
         if g.is_true(shape, SH + "closed"):
             allowed = _closed_allowed(g, shape)
@@ -448,7 +464,7 @@ def _violation_branches(ctx: _Ctx, shape: Any, x: str) -> list[str]:
         a, b = ctx.var(), ctx.var()
         branches.append(f"{x} {p} {a} . {x} {p} {b} . FILTER(isLiteral({a}) && lang({a}) != \"\" && "
                         f"lcase(lang({a})) = lcase(lang({b})) && !sameTerm({a}, {b}))")
-    branches += [body for _, body, _ in _pair_conditions(ctx, shape, x, ctx.var("pv"), path)]
+    branches += [body.partition(" #value=")[0] for _, body, _ in _pair_conditions(ctx, shape, x, ctx.var("pv"), path)]
     for prop in g.objects(shape, SH + "property"):
         w = ctx.var()
         branches.append(f"{x} {p} {w} . {_violation(ctx, prop, w)}")
@@ -563,7 +579,7 @@ def _severity(g: ShapesGraph, shape: Any) -> str:
     sev = g.value(shape, SH + "severity")
     if sev is None:
         return "Violation"
-    return sev.value.rsplit("#", 1)[-1] if type(sev).__name__ == "NamedNode" else str(sev.value)
+    return show_severity(sev.value) if type(sev).__name__ == "NamedNode" else str(sev.value)
 
 
 def _term(t: Any) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import GraphParseError, ShapesError
-from .report import PathExpr, ValidationResult, describe_blank, show_iri, show_path
+from .report import PathExpr, ValidationResult, describe_blank, show_iri, show_literal, show_path, show_severity
 from .shapes import SH, ShapesGraph
 
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ def load_shapes(paths: Sequence[Path]) -> rdflib.Graph:
     g = rdflib.Graph()
     for p in paths:
         try:
-            g.parse(p, format="turtle" if Path(p).suffix.lower() in (".ttl", "") else None)
+            with quiet_rdflib():
+                    g.parse(p, format="turtle" if Path(p).suffix.lower() in (".ttl", "") else None)
         except Exception as e:  # rdflib raises several parser error types
             raise GraphParseError(str(p), getattr(e, "lines", None), f"not valid RDF: {e}") from None
     return g
@@ -143,11 +144,11 @@ def _results(g: rdflib.Graph, data: rdflib.Graph) -> list[ValidationResult]:
             source = data if (t, None, None) in data else g
             return describe_blank(lambda p: _owl_value(source, t, p))
         if isinstance(t, Literal):
-            return str(t)
+            return show_literal(str(t), str(t.datatype) if t.datatype is not None else None)
         return str(t)
 
     out = []
-    for r in g.subjects(RDF.type, sh.ValidationResult):
+    for r in g.objects(None, sh.result):  # the report's results, not those nested in sh:detail
         sev = g.value(r, sh.resultSeverity)
         path = g.value(r, sh.resultPath)
         messages = [m for m in g.objects(r, sh.resultMessage) if isinstance(m, Literal)]
@@ -158,7 +159,7 @@ def _results(g: rdflib.Graph, data: rdflib.Graph) -> list[ValidationResult]:
             focus=show(g.value(r, sh.focusNode)),
             path=show_path(_path(g, path)) if path is not None else "",
             value=show(g.value(r, sh.value)),
-            severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+            severity=show_severity(str(sev)) if sev else "Violation",
             message=_compress_in_text(message),
             shape=show(g.value(r, sh.sourceShape)) if not isinstance(g.value(r, sh.sourceShape), BNode)
             else "[blank node]",

@@ -22,7 +22,12 @@ from typing import Any
 
 from ...core.prefixes import compress_fast
 
-__all__ = ["ValidationReport", "ValidationResult", "describe_blank", "show_iri", "show_path"]
+__all__ = ["ValidationReport", "ValidationResult", "describe_blank", "show_iri", "show_literal", "show_path",
+           "show_severity"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {"integer", "decimal", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+            "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"}
 
 #: a SHACL path as plain data: an IRI string, or (kind, operand) with kind one of "inverse", "sequence",
 #: "alternative", "zeroOrMore", "oneOrMore", "zeroOrOne" (sequence and alternative take a tuple of paths)
@@ -93,6 +98,32 @@ def show_iri(iri: str) -> str:
     'sh:MinCountConstraintComponent'
     """
     return compress_fast(iri)
+
+
+def show_literal(lexical: str, datatype: str | None) -> str:
+    """The text of a literal: its lexical form, integers and decimals in canonical form (``4.0`` → ``4``, as
+    Oxigraph stores them), so that both engines show the same value.
+
+    >>> show_literal("4.0", _XSD + "decimal"), show_literal("007", _XSD + "integer"), show_literal("x", None)
+    ('4', '7', 'x')
+    """
+    if datatype and datatype.startswith(_XSD) and datatype[len(_XSD):] in _NUMERIC:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            number = Decimal(lexical.strip())
+        except InvalidOperation:
+            return lexical
+        if number.is_finite() and lexical.strip().lstrip("+-").replace(".", "", 1).isdigit():
+            text = format(number.normalize(), "f")
+            return "0" if text in ("-0", "+0") else text
+    return lexical
+
+
+def show_severity(iri: str) -> str:
+    """``Violation``, ``Warning`` or ``Info`` for the SHACL severities, a CURIE (or IRI) for any other."""
+    sh = "http://www.w3.org/ns/shacl#"
+    return iri[len(sh):] if iri.startswith(sh) else show_iri(iri)
 
 
 def show_path(path: PathExpr) -> str:

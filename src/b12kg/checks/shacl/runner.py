@@ -18,7 +18,7 @@ from typing import Any
 
 from ...core.errors import B12kgError
 from .compiler import Check
-from .report import ValidationResult, describe_blank, show_iri
+from .report import ValidationResult, describe_blank, show_iri, show_literal
 
 __all__ = ["count_focus_nodes", "run_checks", "show_term"]
 
@@ -105,7 +105,7 @@ def show_term(store: Any, term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         return show_iri(term.value)
     if isinstance(term, ox.Literal):
-        return str(term.value)
+        return show_literal(term.value, term.datatype.value if term.datatype is not None else None)
     if isinstance(term, ox.BlankNode):
         def one(p: str) -> str | None:
             q = next(iter(store.quads_for_pattern(term, ox.NamedNode(OWL + p), None, None)), None)

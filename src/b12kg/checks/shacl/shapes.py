@@ -126,7 +126,7 @@ class ShapesGraph:
 
     def is_true(self, s: Any, p: str) -> bool:
         v = self.value(s, p)
-        return v is not None and _is_literal(v) and v.value.strip().lower() in ("true", "1")
+        return v is not None and _is_literal(v) and v.value == "true"
 
     # -- shapes ----------------------------------------------------------------------------------
     def shapes(self) -> list[Any]:
