@@ -45,8 +45,8 @@ if TYPE_CHECKING:
         QuerySyntaxError,
         ReasonerError,
         ReasonerTimeoutError,
-        SSSOMError,
         ShapesError,
+        SSSOMError,
     )
     from .core.prefixes import PREFIX_MAP
     from .core.results import QueryResult

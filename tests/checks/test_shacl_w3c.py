@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from w3c_suite import Case, cases, data_copy, key
 
 from b12kg import KnowledgeGraph
 from b12kg.checks.shacl import validate
-
-from w3c_suite import Case, cases, data_copy, key
 
 CASES = cases()
 

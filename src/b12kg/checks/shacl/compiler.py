@@ -197,7 +197,8 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
         if path_varies:
             head += " ?path"
         out.append(Check(
-            query=f"{head} WHERE {{ {focus} {body} }}", shape=shape_text, component=f"sh:{component}ConstraintComponent",
+            query=f"{head} WHERE {{ {focus} {body} }}", shape=shape_text,
+            component=f"sh:{component}ConstraintComponent",
             severity=severity, message=message or generic, path="" if path_varies else path_text,
             has_value=has_value, fill="" if message else "generic"))
 
@@ -505,16 +506,16 @@ def _sparql_check(ctx: _Ctx, shape: Any, constraint: Any, focus: str, path: Path
     prefixes = g.prefixes(constraint)
     message = g.text(constraint, SH + "message") or g.text(shape, SH + "message") or \
         f"SPARQL constraint {_show(constraint)} reported this node"
-    common = {"shape": _show(shape), "component": "sh:SPARQLConstraintComponent", "severity": severity,
-              "message": message, "path": show_path(path) if path is not None else "", "fill": "sparql",
-              "prefixes": tuple(sorted(prefixes.items()))}
     query = text.replace("$this", "?this")
     batched = not _this_in_subselect(query) and re.search(
         r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*\?this\b)", query, re.I) is not None
     if batched:
         at = _where_brace(query) + 1
-        return Check(query=query[:at] + f" {focus} " + query[at:], **common)
-    return Check(query=text, per_focus=True, focus=f"SELECT ?this WHERE {{ {focus} }}", **common)
+        query = query[:at] + f" {focus} " + query[at:]
+    return Check(query=query if batched else text, shape=_show(shape), component="sh:SPARQLConstraintComponent",
+                 severity=severity, message=message, path=show_path(path) if path is not None else "",
+                 fill="sparql", per_focus=not batched, focus="" if batched else f"SELECT ?this WHERE {{ {focus} }}",
+                 prefixes=tuple(sorted(prefixes.items())))
 
 
 def _this_in_subselect(text: str) -> bool:

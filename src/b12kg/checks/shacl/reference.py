@@ -131,7 +131,7 @@ def oxigraph_copy(data: rdflib.Graph) -> Any:
 # -- pyshacl's results ------------------------------------------------------------------------------------
 
 def _results(g: rdflib.Graph, data: rdflib.Graph) -> list[ValidationResult]:
-    from rdflib import RDF, BNode, Literal, Namespace, URIRef
+    from rdflib import BNode, Literal, Namespace, URIRef
 
     sh = Namespace(SH)
 

@@ -69,12 +69,16 @@ def run_checks(checks: Iterable[Check], store: Any, graphs: Sequence[Any] | None
             value_text = show(value) if value is not None else ""
             message = check.message
             if check.fill == "sparql":
-                message = re.sub(r"\{[?$](\w+)\}", lambda m: show(bound[m.group(1)]) if m.group(1) in bound
-                                 else m.group(0), message)
+                message = _fill(message, {name: show(term) for name, term in bound.items()})
             elif check.fill == "generic":
                 message = message.replace("{focus}", focus_text).replace("{value}", value_text)
             yield ValidationResult(focus=focus_text, path=path, value=value_text, severity=check.severity,
                                    message=message, shape=check.shape, component=check.component)
+
+
+def _fill(message: str, values: dict[str, str]) -> str:
+    """``{?var}``/``{$var}`` of a SHACL-SPARQL message replaced by the text of the variable's binding."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: values.get(m.group(1), m.group(0)), message)
 
 
 def _bound(sol: Any, names: list[str]) -> dict[str, Any]:
