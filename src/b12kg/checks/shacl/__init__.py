@@ -17,7 +17,7 @@ A shapes graph with no shape, or a malformed shape, raises :class:`~b12kg.core.e
 
 >>> from b12kg.store.dataset import Dataset
 >>> report = validate(Dataset.bundled(), inference="none")
->>> report.conforms, report.focus_nodes > 700
+>>> report.conforms, report.focus_nodes > 400
 (True, True)
 """
 
