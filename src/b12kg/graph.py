@@ -169,11 +169,12 @@ class KnowledgeGraph:
         return labels(executor(self.dataset, which, self.endpoint), iris)
 
     # -- validation, export, statistics ------------------------------------------------------
-    def validate(self, *, inference: str = "none", shapes: Sequence[Path] | None = None) -> ValidationReport:
+    def validate(self, *, inference: str = "none", shapes: str | Path | Sequence[str | Path] | None = None,
+                 engine: str = "oxigraph") -> ValidationReport:
         """Validate the graph against the SHACL shapes (see :func:`b12kg.checks.shacl.validate`)."""
         from .checks.shacl import validate
 
-        return validate(self.dataset, inference=inference, shapes=shapes)
+        return validate(self.dataset, inference=inference, shapes=shapes, engine=engine)
 
     def serialize(self, format: str = "turtle") -> bytes:
         """The graph in an export format of :data:`b12kg.formats.registry.EXPORT_FORMATS`."""

