@@ -70,7 +70,8 @@ def _complete_param(ctx: click.Context, param: click.Parameter, incomplete: str)
     """``NAME=`` for each parameter of the named query on the command line."""
     from click.shell_completion import CompletionItem
 
-    name = ctx.params.get("name_or_file") or ""
+    # when the option's value is being typed, parsing stops early: the name is then left in ctx.args
+    name = ctx.params.get("name_or_file") or next((a for a in ctx.args if not a.startswith("-")), "")
     catalog = QueryCatalog()
     if name not in catalog:
         return []
@@ -196,7 +197,7 @@ def queries(verbose: bool) -> None:
                 click.echo(f"{indent}{line}")
             for p in q.parameters:
                 default = f" (default {p.default})" if p.default else ""
-                text = f"-p {p.name}=<{p.kind}>{default}  {p.description}"
+                text = f"--param {p.name}=<{p.kind}>{default}  {p.description}"
                 for line in wrap_text(text, room):
                     click.echo(f"{indent}{line}")
 

@@ -18,7 +18,7 @@ from ..core.results import printable, wrap_text
 from .output import table_width
 
 if TYPE_CHECKING:
-    from ..queries.concepts import Concept, Edge, SearchHit
+    from ..queries.concepts import Concept, Edge, Fact, SearchHit
     from ..queries.lookup import Execute
 
 __all__ = ["COMMANDS", "NOT_MEDICAL_ADVICE", "concept_markdown", "concept_text", "search_text"]
@@ -53,61 +53,64 @@ def _edge_sentence(c: Concept, e: Edge) -> str:
 
 
 # -- show: text ------------------------------------------------------------------------------------------
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _other_facts(c: Concept) -> tuple[list[Fact], list[Fact]]:
+    """The members of a class (``rdf:type`` in), and the other statements not shown elsewhere."""
+    members = [f for f in c.facts if f.direction == "in" and f.predicate == _RDF_TYPE]
+    others = [f for f in c.facts if f not in members
+              and not (c.table_cells and f.direction == "in" and f.predicate.endswith("/mentions"))]
+    return members, others
+
+
+def _value(f: Fact) -> str:
+    return _named(f.value_label, _curie(f.value.value)) if f.value.kind == "iri" else f.value.value
+
+
 def concept_text(c: Concept, width: int = 80) -> str:
-    """``c`` as plain text wrapped to ``width`` columns: heading, definition, facts, external IDs, every
-    curated statement with its section and claim, negated claims, comparison-table cells, other statements
-    and the not-medical-advice line."""
-    out: list[str] = []
-    out += _block(_named(c.label, c.curie), width)
-    out += _block(f"{c.kind}; {c.iri}", width, 2)
+    """``c`` as plain text wrapped to ``width`` columns: heading, definition, types and synonyms, external
+    IDs, every curated statement with its section and claim, negated claims, comparison-table cells,
+    members, other statements and the not-medical-advice line."""
+    sections: list[list[str]] = [[*_block(_named(c.label, c.curie), width), *_block(f"{c.kind}; {c.iri}", width, 2)]]
     if c.definition:
-        out += ["", *_block(c.definition, width)]
-    out.append("")
-    rows: list[tuple[str, str]] = []
-    if c.types:
-        rows.append(("types", "; ".join(_named(label, _curie(i)) for i, label in c.types)))
-    if c.synonyms:
-        rows.append(("synonyms", "; ".join(c.synonyms)))
-    if c.related_synonyms:
-        rows.append(("related", "; ".join(c.related_synonyms)))
-    for extra in c.definitions[1:]:
-        rows.append(("definition", extra))
-    name_width = max((len(n) for n, _ in rows), default=0) + 2
-    for name, value in rows:
-        out += _block(value, width, name_width, first=name.ljust(name_width))
-
+        sections.append(_block(c.definition, width))
+    rows = [("types", "; ".join(_named(label, _curie(i)) for i, label in c.types)),
+            ("synonyms", "; ".join(c.synonyms)), ("related", "; ".join(c.related_synonyms)),
+            *(("definition", d) for d in c.definitions[1:])]
+    rows = [(name, value) for name, value in rows if value]
+    if rows:
+        pad = max(len(name) for name, _ in rows) + 2
+        sections.append([line for name, value in rows for line in _block(value, width, pad, first=name.ljust(pad))])
     if c.external_ids:
-        out += ["", f"External IDs ({len(c.external_ids)})"]
-        pred_width = max(len(x.predicate_curie) for x in c.external_ids) + 2
-        for x in c.external_ids:
-            out += _block(_named(x.label, x.curie) if x.label else x.curie, width, 2 + pred_width,
-                          first="  " + x.predicate_curie.ljust(pred_width))
+        pad = max(len(x.predicate_curie) for x in c.external_ids) + 2
+        sections.append([f"External IDs ({len(c.external_ids)})", *(
+            line for x in c.external_ids
+            for line in _block(_named(x.label, x.curie) if x.label else x.curie, width, 2 + pad,
+                               first="  " + x.predicate_curie.ljust(pad)))])
     else:
-        out += ["", "External IDs: none (no mapping to another ontology)"]
-
-    asserted = [e for e in c.edges if not e.negated]
-    negated = [e for e in c.edges if e.negated]
-    if asserted:
-        out += ["", f"Statements ({len(asserted)}), each with its source section and claim"]
-        out += _edges(c, asserted, width)
-    if negated:
-        out += ["", f"Negated claims ({len(negated)})"]
-        out += _edges(c, negated, width)
+        sections.append(["External IDs: none (no mapping to another ontology)"])
+    for title, edges in (("Statements ({}), each with its source section and claim", [e for e in c.edges
+                                                                                       if not e.negated]),
+                         ("Negated claims ({})", [e for e in c.edges if e.negated])):
+        if edges:
+            sections.append([title.format(len(edges)), *(
+                line for e in edges for line in [*_block(_edge_sentence(c, e), width, 4, first="  "),
+                                                 *_block(f"[{e.section_label}] {e.claim}", width, 4)])])
     if c.table_cells:
-        out += ["", f"In the article's comparison table ({len(c.table_cells)})"]
-        for cell in c.table_cells:
-            out += _block(f"{cell.characteristic} / {cell.spasm_type}", width, 4, first="  ")
-            out += _block(f"[{cell.section_label}] {cell.summary}", width, 4, first="    ")
-    facts = [f for f in c.facts if not (c.table_cells and f.direction == "in" and f.predicate.endswith("/mentions"))]
-    if facts:
-        out += ["", f"Other statements ({len(facts)})"]
-        for f in facts:
-            value = _named(f.value_label, _curie(f.value.value)) if f.value.kind == "iri" else f.value.value
-            sentence = (f"{f.predicate_label}: {value}" if f.direction == "out"
-                        else f"{value} {f.predicate_label} {c.label}")
-            out += _block(sentence, width, 4, first="  ")
-    out += ["", *_block(NOT_MEDICAL_ADVICE, width)]
-    return "\n".join(printable(line) for line in out) + "\n"
+        sections.append([f"In the article's comparison table ({len(c.table_cells)})", *(
+            line for x in c.table_cells for line in [*_block(f"{x.characteristic} / {x.spasm_type}", width, 4, "  "),
+                                                     *_block(f"[{x.section_label}] {x.summary}", width, 4)])])
+    members, others = _other_facts(c)
+    if members:
+        sections.append([f"Members ({len(members)})", *_block("; ".join(_value(f) for f in members), width, 2)])
+    if others:
+        sections.append([f"Other statements ({len(others)})", *(
+            line for f in others for line in _block(
+                f"{f.predicate_label}: {_value(f)}" if f.direction == "out"
+                else f"{_value(f)} {f.predicate_label} {c.label}", width, 4, first="  "))])
+    sections.append(_block(NOT_MEDICAL_ADVICE, width))
+    return "\n\n".join("\n".join(printable(line) for line in lines) for lines in sections) + "\n"
 
 
 def _curie(iri: str) -> str:
@@ -116,30 +119,37 @@ def _curie(iri: str) -> str:
     return compress_fast(iri)
 
 
-def _edges(c: Concept, edges: list[Edge], width: int) -> list[str]:
-    out: list[str] = []
-    for e in edges:
-        out += _block(_edge_sentence(c, e), width, 4, first="  ")
-        out += _block(f"[{e.section_label}] {e.claim}", width, 4, first="    ")
-    return out
-
-
 # -- show: markdown ---------------------------------------------------------------------------------------
 def _md(text: str) -> str:
     return printable(text).replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
+def _md_named(label: str, curie: str) -> str:
+    return f"`{curie}`" if label == curie else f"{_md(label)} (`{curie}`)"
+
+
+def _md_value(f: Fact) -> str:
+    return _md_named(f.value_label, _curie(f.value.value)) if f.value.kind == "iri" else _md(f.value.value)
+
+
+def _md_edge(c: Concept, e: Edge) -> str:
+    verb = _md(f"NOT {e.predicate_label}" if e.negated else e.predicate_label)
+    other = _md_named(e.other_label, e.other_curie)
+    return f"{_md(c.label)} {verb} {other}" if e.direction == "out" else f"{other} {verb} {_md(c.label)}"
+
+
 def concept_markdown(c: Concept) -> str:
     """``c`` as a Markdown page (headings, lists and a table of external IDs)."""
-    out = [f"# {_md(c.label)} (`{c.curie}`)", "", f"*{c.kind}* — <{c.iri}>", ""]
+    out = [f"# {_md_named(c.label, c.curie)}", "", f"*{c.kind}* — <{c.iri}>", ""]
     if c.definition:
         out += [_md(c.definition), ""]
     if c.types:
-        out.append("- **Types:** " + "; ".join(f"{_md(label)} (`{_curie(i)}`)" for i, label in c.types))
+        out.append("- **Types:** " + "; ".join(_md_named(label, _curie(i)) for i, label in c.types))
     if c.synonyms:
         out.append("- **Synonyms:** " + "; ".join(_md(s) for s in c.synonyms))
     if c.related_synonyms:
         out.append("- **Related synonyms:** " + "; ".join(_md(s) for s in c.related_synonyms))
+    out += [f"- **Definition:** {_md(d)}" for d in c.definitions[1:]]
     out += ["", "## External IDs", ""]
     if c.external_ids:
         out += ["| mapping | ID | label |", "|---|---|---|"]
@@ -150,18 +160,18 @@ def concept_markdown(c: Concept) -> str:
                          ("Negated claims", [e for e in c.edges if e.negated])):
         if edges:
             out += ["", f"## {title}", ""]
-            out += [f"- {_md(_edge_sentence(c, e))} — *{_md(e.section_label)}:* {_md(e.claim)}" for e in edges]
+            out += [f"- {_md_edge(c, e)} — *{_md(e.section_label)}:* {_md(e.claim)}" for e in edges]
     if c.table_cells:
         out += ["", "## In the article's comparison table", ""]
         out += [f"- **{_md(x.characteristic)} / {_md(x.spasm_type)}:** {_md(x.summary)} (*{_md(x.section_label)}*)"
                 for x in c.table_cells]
-    facts = [f for f in c.facts if not (c.table_cells and f.direction == "in" and f.predicate.endswith("/mentions"))]
-    if facts:
+    members, others = _other_facts(c)
+    if members:
+        out += ["", "## Members", "", "; ".join(_md_value(f) for f in members)]
+    if others:
         out += ["", "## Other statements", ""]
-        for f in facts:
-            value = _named(f.value_label, _curie(f.value.value)) if f.value.kind == "iri" else f.value.value
-            out.append(f"- {_md(f.predicate_label)}: {_md(value)}" if f.direction == "out"
-                       else f"- {_md(value)} {_md(f.predicate_label)} {_md(c.label)}")
+        out += [f"- {_md(f.predicate_label)}: {_md_value(f)}" if f.direction == "out"
+                else f"- {_md_value(f)} {_md(f.predicate_label)} {_md(c.label)}" for f in others]
     out += ["", f"> {NOT_MEDICAL_ADVICE}", ""]
     return "\n".join(out)
 

