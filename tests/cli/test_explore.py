@@ -109,7 +109,7 @@ def test_search_ranks_and_forgives(b12kg: Invoke) -> None:
     assert plural[0] == "curie\tlabel\tfield\ttext\tscore"
     assert plural[1].startswith("b12kg:muscle_spasm\tmuscle spasm\tsynonym\tspasm\t")
     typo = json.loads(b12kg("search", "homocystein", "-f", "json", "-n", "2").stdout)
-    assert [h["curie"] for h in typo["hits"]][0] == "b12kg:homocysteine" and len(typo["hits"]) == 2
+    assert typo["hits"][0]["curie"] == "b12kg:homocysteine" and len(typo["hits"]) == 2
 
 
 def test_search_without_hits_exits_1(b12kg: Invoke) -> None:

@@ -155,7 +155,8 @@ def test_writing_onto_an_input_file_is_refused(b12kg: Invoke, tmp_path: Path) ->
                  ["export", "-o", str(same), "--graph", str(same)],
                  ["query", "vegan-sources", "-f", "csv", "-o", str(same), "--add", str(same)],
                  ["qc", "-o", str(same), "--add", str(same)],
-                 ["validate", "-o", str(same), "--add", str(same)]):
+                 ["validate", "-o", str(same), "--add", str(same)],
+                 ["reason", "--owlrl", "-o", str(same), "--add", str(same)]):
         res = b12kg(*args)
         assert res.exit_code == 2, (args, res.output)
         assert res.stderr == (f"error: refusing to overwrite {same}: this command reads it; "

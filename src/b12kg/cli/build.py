@@ -33,7 +33,8 @@ __all__ = ["COMMANDS"]
 def build(output: str, reasoner: str, skip_checks: bool, quiet: bool) -> None:
     """Build the release: every export, checked, with manifest.json.
 
-    Writes the base/full ontology, RDF, OBO Graphs, KGX, Neo4j, SSSOM and manifest.json. The graph must first pass SHACL validation and QC (no ERROR), unless --skip-checks. Two builds of
+    Writes the base/full ontology, RDF, OBO Graphs, KGX, Neo4j, SSSOM and manifest.json. The graph must
+    first pass SHACL validation and QC (no ERROR), unless --skip-checks. Two builds of
     the same inputs are byte-identical. Steps that take over a second are reported on stderr (plain
     lines, also in logs; --quiet silences them).
 

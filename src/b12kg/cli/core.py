@@ -187,19 +187,17 @@ def queries(verbose: bool) -> None:
 
     cat = QueryCatalog()
     width = max((len(n) for n in cat.names()), default=0)
-    columns = table_width(None, True)
-    room = max((columns or 80) - width - 2, 30)
-    indent = " " * (width + 2)
+    room = max((table_width(None, True) or 80) - 8, 30)
     for q in cat:
         click.echo(f"{q.name.ljust(width)}  {q.title}")
         if verbose:
-            for line in wrap_text(q.description, room) if q.description else []:
-                click.echo(f"{indent}{line}")
+            for line in wrap_text(q.description, room + 4) if q.description else []:
+                click.echo(f"    {line}")
             for p in q.parameters:
                 default = f" (default {p.default})" if p.default else ""
-                text = f"--param {p.name}=<{p.kind}>{default}  {p.description}"
-                for line in wrap_text(text, room):
-                    click.echo(f"{indent}{line}")
+                click.echo(f"    --param {p.name}=<{p.kind}>{default}")
+                for line in wrap_text(p.description, room) if p.description else []:
+                    click.echo(f"        {line}")
 
 
 @click.command(short_help="Check the graph against the SHACL shapes.")
