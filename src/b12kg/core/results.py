@@ -160,7 +160,7 @@ def sort_key(row: Sequence[Term | None]) -> tuple[tuple[str, str], ...]:
 _TOKEN = re.compile(
     r"""(?P<skip>\#[^\n]*|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
           |<[^<>"{}|^`\\\x00-\x20]*>)
-      |[?$](?P<var>[A-Za-z0-9_\u00b7\u00c0-\ufffd]+)
+      |[?$](?P<var>\w+)
       |(?P<word>[A-Za-z]+)
       |(?P<star>\*)""",
     re.S | re.X,
