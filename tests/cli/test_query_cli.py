@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import Result
 
+from b12kg import KnowledgeGraph
+
 Invoke = Callable[..., Result]
 
 VEGAN = """\
@@ -172,3 +174,14 @@ def test_the_bundled_files_are_never_overwritten(b12kg: Invoke) -> None:
     res = b12kg("export", "-o", str(target))
     assert res.exit_code == 2 and "refusing to overwrite" in res.stderr
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_about_an_external_term_lists_the_concepts_mapped_to_it(kg: KnowledgeGraph, backend: str) -> None:
+    r = kg.run("about-concept", {"concept": "HP:0003394"}, backend=backend)
+    mapped = {(row["property"].value, row["value"].value) for row in r
+              if row["direction"] is not None and row["direction"].value == "mapped from"
+              and row["property"] is not None and row["value"] is not None}
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert (skos + "exactMatch", "https://w3id.org/b12kg/muscle_spasm") in mapped
+    assert (skos + "broadMatch", "https://w3id.org/b12kg/b12_deficiency_related_spasm") in mapped

@@ -19,7 +19,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +38,7 @@ __all__ = [
     "Progress",
     "export_format_for",
     "export_summary",
+    "file_summary",
     "plural",
     "quiet_option",
     "refuse_overwriting_inputs",
@@ -273,10 +274,3 @@ def quiet_option(f: F) -> F:
     """``-q/--quiet``: no summary or progress lines on standard error."""
     return click.option("-q", "--quiet", is_flag=True,
                         help="No summary or progress lines on standard error.")(f)
-
-
-def check_choice(value: str, choices: Sequence[str], what: str) -> str:
-    """``value`` when it is one of ``choices``, else a :class:`FormatError` listing them."""
-    if value not in choices:
-        raise FormatError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
-    return value
