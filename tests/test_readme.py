@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 from b12kg.cli import cli
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-EXAMPLES = re.findall(r"^\$ b12kg (query [^\n|#]+?)\n(.*?)(?=^\$ |^```)", README, re.M | re.S)
+EXAMPLES = re.findall(r"^\$ b12kg ((?:query|show|search) [^\n|#>]+?)\n(.*?)(?=^\$ |^```)", README, re.M | re.S)
 
 
 def test_the_readme_has_examples() -> None:
@@ -20,6 +21,7 @@ def test_the_readme_has_examples() -> None:
 
 @pytest.mark.parametrize(("command", "shown"), [e for e in EXAMPLES if e[1].strip()])
 def test_readme_example_output_is_real(command: str, shown: str, tmp_path: Path) -> None:
-    res = CliRunner().invoke(cli, command.split(), env={"B12KG_CACHE_DIR": str(tmp_path)})
+    env = {"B12KG_CACHE_DIR": str(tmp_path), "COLUMNS": "80"}  # the README shows an 80-column terminal
+    res = CliRunner().invoke(cli, shlex.split(command), env=env)
     assert res.exit_code == 0, res.output
-    assert res.output.strip() == shown.strip()
+    assert res.stdout.strip() == shown.strip()

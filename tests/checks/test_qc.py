@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from b12kg import KnowledgeGraph
+from b12kg import KnowledgeGraph, NothingCheckedError
 from b12kg.checks.qc import Finding, QCProfileError, QCReport, default_profile_path, load_profile, run_qc
 from b12kg.cli import cli
 
@@ -56,6 +56,7 @@ EXPECTED: dict[str, set[tuple[str, str, str]]] = {
         ("b12kg:cheese", "b12kg:inFoodGroup", "b12kg:fish"),
         ("b12kg:milk", "b12kg:inFoodGroup", "b12kg:fish"),
     },
+    "undeclared-individual": {("b12kg:test_undeclared_food", "rdf:type", "owl:NamedIndividual")},
     "ontology-metadata": {
         ("b12kg:test-ontology", "dcterms:description", ""),
         ("b12kg:test-ontology", "dcterms:license", ""),
@@ -174,8 +175,8 @@ def _report() -> QCReport:
     return QCReport(
         load_profile(),
         [
-            Finding(0, "missing-label", "b12kg:x", "rdfs:label", "", "ERROR"),
-            Finding(1, "label-whitespace", "b12kg:y", "rdfs:label", " a|b ", "WARN"),
+            Finding(0, "missing-label", "b12kg:x", "rdfs:label", "", "ERROR", "add a label"),
+            Finding(1, "label-whitespace", "b12kg:y", "rdfs:label", " a|b ", "WARN", "trim it"),
         ],
     )
 
@@ -184,8 +185,8 @@ def test_formats() -> None:
     r = _report()
     assert r.summary() == f"QC: 1 ERROR, 1 WARN, 0 INFO ({len(r.checks)} checks)"
     tsv = r.to_tsv().splitlines()
-    assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue"
-    assert tsv[1] == "ERROR\tmissing-label\tb12kg:x\trdfs:label\t"
+    assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue\tfix"
+    assert tsv[1] == "ERROR\tmissing-label\tb12kg:x\trdfs:label\t\tadd a label"
     data = json.loads(r.to_json())
     assert data["summary"] == {"ERROR": 1, "WARN": 1, "INFO": 0}
     assert data["findings"][1] == {
@@ -194,13 +195,63 @@ def test_formats() -> None:
         "entity": "b12kg:y",
         "property": "rdfs:label",
         "value": " a|b ",
+        "fix": "trim it",
     }
     md = r.to_markdown()
-    assert "| WARN | label-whitespace | b12kg:y | rdfs:label |  a\\|b  |" in md
+    assert "| WARN | label-whitespace | b12kg:y | rdfs:label |  a\\|b  | trim it |" in md
     table = r.to_table().splitlines()
-    assert table[0].split() == ["level", "check", "entity", "property", "value"]
+    assert table[0].split() == ["level", "check", "entity", "property", "value", "fix"]
     assert table[-1] == r.summary()
     assert r.failed("error") and r.failed("warn") and not r.failed("none")
+
+
+def test_every_check_says_how_to_fix_its_findings() -> None:
+    assert all(c.fix for c in load_profile()), [c.name for c in load_profile() if not c.fix]
+
+
+def test_a_new_food_without_declaration_or_definition_gets_warnings_with_fixes(tmp_path: Path) -> None:
+    """The contributor's slip of issue 13: a food typed b12kg:Food only, without a definition."""
+    food = tmp_path / "seaweed.ttl"
+    food.write_text('@prefix b12kg: <https://w3id.org/b12kg/> .\n'
+                    '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                    'b12kg:seaweed a b12kg:Food ; rdfs:label "seaweed"@en .\n', encoding="utf-8")
+    report = run_qc(KnowledgeGraph.from_files([food], with_bundled=True))
+    assert [(f.level, f.check, f.entity, f.fix) for f in report.findings] == [
+        ("WARN", "missing-definition", "b12kg:seaweed",
+         'add an English definition in your own words: b12kg:seaweed skos:definition "…"@en'),
+        ("WARN", "orphan-concept", "b12kg:seaweed",
+         "link b12kg:seaweed to another concept with a curated edge and its owl:Axiom provenance, or remove it"),
+        ("WARN", "undeclared-individual", "b12kg:seaweed", "declare it: b12kg:seaweed a owl:NamedIndividual"),
+    ]
+    assert report.failed("warn") and not report.failed("error")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "it lists no check"),
+    (b"check\tlevel\tdescription\n", "it lists no check"),
+    (b"# only a comment\n\n", "it lists no check"),
+    (b"check\tlevel\norphan-concept\tOFF\n", "every check is OFF"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+    (b"\xff\xfe\x00c\x00h", "binary file"),
+])
+def test_a_profile_that_checks_nothing_fails(tmp_path: Path, content: bytes, message: str) -> None:
+    profile = tmp_path / "profile.tsv"
+    profile.write_bytes(content)
+    with pytest.raises(QCProfileError, match=message):
+        load_profile(profile)
+    res = CliRunner().invoke(cli, ["qc", "--profile", str(profile)])
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith(f"error: {profile}: ") and message in res.output
+    assert "Traceback" not in res.output and len(res.output.splitlines()) == 1
+
+
+def test_a_graph_without_b12kg_terms_fails(tmp_path: Path) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text('<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .\n', encoding="utf-8")
+    with pytest.raises(NothingCheckedError, match="QC examined nothing"):
+        run_qc(KnowledgeGraph.from_files([other]))
+    res = CliRunner().invoke(cli, ["qc", "--graph", str(other)])
+    assert res.exit_code == 2 and "QC examined nothing" in res.output, res.output
 
 
 def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:

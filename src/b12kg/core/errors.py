@@ -17,6 +17,7 @@ __all__ = [
     "InconsistentOntologyError",
     "JavaCrashError",
     "JavaNotFoundError",
+    "NothingCheckedError",
     "ParameterError",
     "QCProfileError",
     "QueryNotFoundError",
@@ -110,7 +111,11 @@ class EndpointError(B12kgError):
 
 
 class QCProfileError(B12kgError):
-    """A QC profile is malformed (names the file and line) or names a check without a query."""
+    """A QC profile is malformed (names the file and line), holds no check, or names a check without a query."""
+
+
+class NothingCheckedError(B12kgError):
+    """A check examined nothing (e.g. QC of a graph without any b12kg term): it fails rather than pass."""
 
 
 class ReasonerError(B12kgError):

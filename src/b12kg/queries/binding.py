@@ -14,7 +14,7 @@ from ..core.errors import ParameterError
 from ..core.prefixes import expand_fast as expand  # same answers as curies, without its import cost
 from ..core.terms import Term
 from .catalog import NamedQuery
-from .lookup import Execute, by_label
+from .lookup import Execute
 
 __all__ = ["bind_parameters", "term_for"]
 
@@ -59,13 +59,7 @@ def term_for(name: str, kind: str, value: str, execute: Execute) -> Term:
             return Term.iri(expand(value)) if looks_like_iri else Term.literal(value)
         except ValueError:
             return Term.literal(value)
-    # iri: a CURIE, an IRI, or the label of a concept
-    if ":" in value and " " not in value.strip():
-        try:
-            return Term.iri(expand(value))
-        except ValueError as e:
-            raise ParameterError(f"parameter {name!r}: {e}") from None
-    found = by_label(execute, value)
-    if found is None:
-        raise ParameterError(f"parameter {name!r}: no concept has the IRI, CURIE or label {value!r}")
-    return Term.iri(found)
+    # iri: a CURIE or IRI the graph uses, or a label, synonym or plural of a concept; else an error
+    from .concepts import find_term  # imported here: queries without concept parameters start faster
+
+    return Term.iri(find_term(execute, value))

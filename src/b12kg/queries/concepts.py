@@ -53,6 +53,7 @@ __all__ = [
     "SearchHit",
     "TableCell",
     "describe",
+    "find_term",
     "resolve",
     "search",
 ]
@@ -277,20 +278,16 @@ def resolve(execute: Execute, text: str) -> str:
     value = text.strip()
     if not value:
         raise ConceptNotFoundError(text, [])
-    if ":" in value and " " not in value:
-        try:
-            iri = expand_fast(value)
-        except ValueError:
-            iri = ""
-        if iri:
-            if iri.startswith(B12KG):
-                if _exists(execute, iri):
-                    return iri
-            else:
-                mapped = _through_mappings(execute, iri)
-                if mapped is not None:
-                    return mapped
-                raise ConceptNotFoundError(text, [], note="no b12kg concept is mapped to it")
+    iri = _as_iri(value)
+    if iri:
+        if iri.startswith(B12KG):
+            if _exists(execute, iri):
+                return iri
+            raise _unknown_iri(execute, text, iri)
+        mapped = _through_mappings(execute, iri)
+        if mapped is not None:
+            return mapped
+        raise ConceptNotFoundError(text, [], note="no b12kg concept is mapped to it")
     names = [n for n in _names(execute) if n.field != "definition"]
     folded = _fold(value)
     for wanted, key in ((folded, _fold), (_stem(value), _stem)):
@@ -298,7 +295,73 @@ def resolve(execute: Execute, text: str) -> str:
                        key=lambda i: (not any(n.iri == i and n.field == "label" for n in names), i))
         if found:
             return found[0]
-    raise ConceptNotFoundError(text, [h.label for h in search(execute, value, limit=3)])
+    raise ConceptNotFoundError(text, [h.label for h in _suggestions(execute, value)])
+
+
+def find_term(execute: Execute, text: str) -> str:
+    """The IRI a query parameter names: a CURIE or IRI that the graph uses, as it is (an external term
+    such as ``HP:0000707`` too); else the b12kg term a label, synonym or plural names (:func:`resolve`);
+    else any term with that label or exact synonym (e.g. of an ontology added with ``b12kg load``).
+
+    Raises :class:`~b12kg.core.errors.ConceptNotFoundError` naming the text, with suggestions, when the
+    graph has no such term: an unknown CURIE is never silently an empty answer.
+
+    >>> from b12kg.queries.run import executor
+    >>> from b12kg.store.dataset import Dataset
+    >>> run = executor(Dataset.bundled(), "oxigraph")
+    >>> compress_fast(find_term(run, "HP:0003394")), compress_fast(find_term(run, "spasms"))
+    ('HP:0003394', 'b12kg:muscle_spasm')
+    >>> try:
+    ...     find_term(run, "b12kg:muscle_spasms")
+    ... except ConceptNotFoundError as e:
+    ...     print(e.note, "->", e.suggestions[0])
+    the graph has no term with this IRI -> b12kg:muscle_spasm
+    """
+    value = text.strip()
+    iri = _as_iri(value)
+    if iri:
+        if _exists(execute, iri):
+            return iri
+        if iri.startswith(B12KG):
+            raise _unknown_iri(execute, text, iri)
+        raise ConceptNotFoundError(text, [], note="the graph has no term with this IRI")
+    prefix = re.fullmatch(r"([A-Za-z][\w.-]*):[^\s:]+", value)
+    if prefix:
+        raise ConceptNotFoundError(text, [], note=f"{prefix.group(1)!r} is not a declared prefix")
+    try:
+        return resolve(execute, value)
+    except ConceptNotFoundError:
+        from .lookup import by_label
+
+        found = by_label(execute, value)
+        if found is None:
+            raise
+        return found
+
+
+def _as_iri(value: str) -> str:
+    """The IRI that ``value`` spells as a CURIE, ``<IRI>`` or IRI, or "" when it is not one."""
+    if ":" not in value or " " in value:
+        return ""
+    try:
+        return expand_fast(value)
+    except ValueError:
+        return ""
+
+
+def _unknown_iri(execute: Execute, text: str, iri: str) -> ConceptNotFoundError:
+    """The error for a b12kg IRI the graph does not use: suggest the CURIEs of the closest terms."""
+    words = iri[len(B12KG):].replace("_", " ").replace("-", " ")
+    hits = _suggestions(execute, words) if words.strip() else []
+    return ConceptNotFoundError(text, [h.curie for h in hits], note="the graph has no term with this IRI")
+
+
+#: the lowest :func:`search` score worth suggesting in an error (a close spelling or every word present)
+SUGGESTION_SCORE = 25.0
+
+
+def _suggestions(execute: Execute, text: str) -> list[SearchHit]:
+    return [h for h in search(execute, text, limit=3) if h.score >= SUGGESTION_SCORE]
 
 
 _STOP = frozenset({"a", "an", "and", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"})

@@ -68,7 +68,7 @@ def run_query(
     run = executor(dataset, backend, endpoint)
     lookup = run if backend == "remote" else executor(dataset, "oxigraph")
     bindings = bind_parameters(named, params or {}, lookup)
-    result = run(text, bindings, source)
+    result = run(text, bindings, source).in_written_order(text)
     if with_labels:
         result.labels = labels(lookup, (t.value for row in result.rows for t in row if t is not None and t.is_iri))
     return result
