@@ -53,6 +53,23 @@ def test_cramped_columns_become_one_block_per_row() -> None:
     )
 
 
+def test_columns_that_can_all_stay_readable_stay_a_table() -> None:
+    """A narrow-but-readable column is shrunk (wrapping its words) before the table gives up on columns."""
+    rows = [["involuntary muscle contraction (b12kg:involuntary_muscle_contraction)", "neuromuscular symptom",
+             "involuntary muscle contraction"], ["fatigue (b12kg:fatigue)", "haematological symptom", "fatigue"]]
+    out = format_table(["symptom", "kind", "label"], rows, width=80)
+    assert out == (
+        "symptom                                 kind            label\n"
+        "--------------------------------------  --------------  ------------------\n"
+        "involuntary muscle contraction          neuromuscular   involuntary muscle\n"
+        "(b12kg:involuntary_muscle_contraction)  symptom         contraction\n"
+        "\n"
+        "fatigue (b12kg:fatigue)                 haematological  fatigue\n"
+        "                                        symptom"
+    )
+    assert max(display_width(line) for line in out.splitlines()) <= 80
+
+
 def test_without_a_width_nothing_wraps() -> None:
     out = format_table(["claim"], [[CLAIM * 3]])
     assert out.splitlines()[2] == CLAIM * 3

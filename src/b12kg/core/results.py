@@ -354,9 +354,16 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, width:
     if width:
         longest = [max([display_width(head[i])] + [display_width(w) for r in cells for w in r[i].split(" ")])
                    for i in range(ncol)]
-        widths = _column_widths(natural, longest, max(width - gap * (ncol - 1), ncol))
+        room = max(width - gap * (ncol - 1), ncol)
+        widths = _column_widths(natural, longest, room)
         cramped = any(w < min(n, READABLE_COLUMN) or w < min(lw, 2 * READABLE_COLUMN)
                       for w, n, lw in zip(widths, natural, longest, strict=True))
+        if cramped:  # give every column what it needs to stay readable first, then share the rest
+            need = [max(min(lw, 2 * READABLE_COLUMN), min(n, READABLE_COLUMN)) for n, lw in zip(natural, longest,
+                                                                                             strict=True)]
+            if sum(need) <= room:
+                widths = _share(need, natural, room)
+                cramped = False
         if cramped and ncol > 1:
             return _records(head, cells, width, gap)
     sep = " " * gap
@@ -378,6 +385,21 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, width:
             out.append("")
         out += block
     return "\n".join(out)
+
+
+def _share(need: list[int], natural: list[int], room: int) -> list[int]:
+    """``need`` plus the rest of ``room`` shared in proportion to what each column still lacks."""
+    lacking = [max(n - w, 0) for n, w in zip(natural, need, strict=True)]
+    extra, total = room - sum(need), sum(lacking)
+    widths = [w + (extra * lk // total if total else 0) for w, lk in zip(need, lacking, strict=True)]
+    spare = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: widths[i] - natural[i]):
+        if spare <= 0:
+            break
+        if widths[i] < natural[i]:
+            widths[i] += 1
+            spare -= 1
+    return [min(w, n) for w, n in zip(widths, natural, strict=True)]
 
 
 def _records(head: list[str], cells: list[list[str]], width: int, gap: int) -> str:
