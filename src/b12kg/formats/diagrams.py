@@ -27,8 +27,9 @@ For a concept's page (the documentation site and the server), :func:`concept_dia
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..core.errors import ConceptNotFoundError, DiagramError
 from ..core.prefixes import compress_fast
@@ -39,6 +40,11 @@ from ..queries.reading import NOT_MEDICAL_ADVICE
 from ..store.sources import GRAPHS
 from .drawing import KIND_COLOURS, Arrow, Box, Drawing, wrap_label
 
+if TYPE_CHECKING:
+    from ..core.results import QueryResult
+    from ..core.terms import Term
+    from ..store.dataset import GraphData
+
 __all__ = [
     "DIAGRAMS",
     "FORMATS",
@@ -47,6 +53,7 @@ __all__ = [
     "concept_drawing",
     "mechanism_drawing",
     "release_diagrams",
+    "release_files",
     "render",
     "schema_drawing",
 ]
@@ -212,7 +219,11 @@ def _schema(execute: Execute) -> _Schema:
     q_props = f"""SELECT ?p ?label ?which ?c WHERE {{
       ?p a owl:ObjectProperty . FILTER(isIRI(?p) && STRSTARTS(STR(?p), "{B12KG}"))
       OPTIONAL {{ ?p rdfs:label ?label {lang} }}
-      {{ ?p rdfs:domain ?x BIND("domain" AS ?which) }} UNION {{ ?p rdfs:range ?x BIND("range" AS ?which) }}
+      {{ ?p rdfs:domain ?x BIND("domain" AS ?which)
+         FILTER NOT EXISTS {{ GRAPH <{inferred}> {{ ?p rdfs:domain ?x }} }} }}
+      UNION
+      {{ ?p rdfs:range ?x BIND("range" AS ?which)
+         FILTER NOT EXISTS {{ GRAPH <{inferred}> {{ ?p rdfs:range ?x }} }} }}
       OPTIONAL {{ ?x owl:unionOf/rdf:rest*/rdf:first ?member }}
       BIND(COALESCE(?member, ?x) AS ?c)
       FILTER(isIRI(?c))
@@ -365,8 +376,22 @@ def chains_drawing(result: ChainResult) -> Drawing:
 
 
 # -- the release ------------------------------------------------------------------------------------------------------
-def release_diagrams(execute: Execute) -> dict[str, bytes]:
-    """The pictures of the release and of the README (``mechanism.svg``, ``schema.svg``), grandalf layout."""
+def release_diagrams(kg: GraphData) -> dict[str, bytes]:
+    """The pictures of the release and of the README (``mechanism.svg``, ``schema.svg``), grandalf layout.
+
+    They depend only on asserted statements, so the bundled graph (with its OWL RL closure) and the release
+    graph (with HermiT's inferences) give the same bytes, which ``docs/img/`` keeps for the README.
+    """
+    from ..store.engines import oxigraph_query
+
+    def execute(text: str, bindings: Mapping[str, Term], source: str) -> QueryResult:
+        return oxigraph_query(kg.store, text, bindings, source)
+
     g = CuratedGraph.load(execute)
     return {"mechanism.svg": render(mechanism_drawing(g)).encode("utf-8"),
             "schema.svg": render(schema_drawing(execute)).encode("utf-8")}
+
+
+def release_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, int]]]:
+    """:func:`release_diagrams` as release files (``diagrams/NAME.svg``) for the manifest."""
+    return {f"diagrams/{name}": (data, {}) for name, data in release_diagrams(kg).items()}

@@ -47,8 +47,8 @@ def to_dot(drawing: Drawing) -> str:
     for b in drawing.boxes:
         text = "\n".join((*b.lines, *b.details))
         extra: dict[str, str | float] = {"penwidth": 2.5} if b.emphasis else {}
-        if b.href:
-            extra["URL"] = b.href
+        if b.href:  # Graphviz copies URLs into SVG as they are: escape the XML special character they may hold
+            extra["URL"] = b.href.replace("&", "&amp;")
         attrs = _attrs(label=text, fillcolor=KIND_COLOURS.get(b.kind, "#ffffff"), tooltip=b.tooltip or text, **extra)
         lines.append(f"  {names[b.id]} [{attrs}];")
     for a in drawing.arrows:

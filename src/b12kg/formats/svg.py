@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 
 from .drawing import (
@@ -169,7 +170,7 @@ def to_svg(lay: Layout) -> str:
     notes = _lines(d.note, width - 32, 10.0) if d.note else []
     for i, line in enumerate(notes):
         _el(root, "text", line, x="16", y=_n(bottom + 12 + FOOTER_LINE * i), font_size="10", fill=MUTED)
-    height = bottom + 12 + FOOTER_LINE * len(notes)
+    width, height = math.ceil(width), math.ceil(bottom + 12 + FOOTER_LINE * len(notes))  # whole pixels
     for e, attrs in ((root, {"width": _n(width), "height": _n(height), "viewBox": f"0 0 {_n(width)} {_n(height)}"}),
                      (background, {"width": _n(width), "height": _n(height)})):
         for k, v in attrs.items():
