@@ -50,7 +50,7 @@ def test_explain_json_and_markdown_to_files(cache: str, tmp_path: Path) -> None:
                "-o", str(out))
     assert r.exit_code == 0 and r.output == ""
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert [c["curie"] for c in doc["causes"]][0] == "b12kg:dehydration"
+    assert doc["causes"][0]["curie"] == "b12kg:dehydration"
     assert doc["observations"][2] == {"text": "after strenuous exercise", "role": "context",
                                       "iri": "https://w3id.org/b12kg/strenuous_exercise",
                                       "curie": "b12kg:strenuous_exercise", "label": "strenuous exercise"}
