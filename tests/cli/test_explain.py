@@ -124,3 +124,17 @@ def test_the_commands_import_nothing_heavy(cache: str) -> None:
         imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
         assert "b12kg.queries.curated" in imported
         assert sorted(m for m in imported if m.split(".")[0] in HEAVY) == [], args
+
+
+def test_the_readme_example_is_real(cache: str) -> None:
+    """The README's explain example is the start of the real output (the README cuts it at "…")."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split('$ b12kg explain -s "muscle spasms" -s numbness -s fatigue\n', 1)[1].split("\n…\n", 1)[0]
+    r = invoke("explain", "-s", "muscle spasms", "-s", "numbness", "-s", "fatigue")
+    assert len(block.splitlines()) > 15
+    assert r.output.startswith(block + "\n")
+    for snippet in ('-c "after strenuous\nexercise"` puts dehydration first (6 points)', "deficiency last (2)"):
+        assert snippet in readme
+    spasms = invoke("explain", "-s", "spasms", "-s", "dehydration", "-c", "after strenuous exercise", "-f", "json")
+    assert [(c["label"], c["score"]) for c in json.loads(spasms.output)["causes"]] == [
+        ("dehydration", 6), ("electrolyte imbalance", 5), ("muscle fatigue", 5), ("vitamin B12 deficiency", 2)]
