@@ -139,6 +139,16 @@ def test_vegan_and_tingling_put_the_deficiency_first_with_the_diet_as_a_risk(
                and any(e.section_number == 6 for e in s.evidence) for s in steps)
 
 
+def test_what_the_spasms_clear_with_is_context(kg: KnowledgeGraph, graphs: CuratedGraph) -> None:
+    d = explain(kg, graphs, ["spasms"], ["resolves with rest"])
+    assert d.observations[1].iri == b12kg("rest")
+    assert [(c.curie, c.rank, c.score) for c in d.causes] == [
+        ("b12kg:dehydration", 1, 3), ("b12kg:electrolyte_imbalance", 1, 3), ("b12kg:muscle_fatigue", 1, 3),
+        ("b12kg:vitamin_b12_deficiency", 4, 2)]
+    relations = {link.relation for link in d.causes[0].matched[b12kg("rest")]}
+    assert "comparison table: reversibility of spasms" in relations
+
+
 def test_an_hp_id_names_the_concept_it_is_mapped_to(kg: KnowledgeGraph, graph: CuratedGraph) -> None:
     by_id = explain(kg, graph, ["HP:0003401"], ["vegan diet"])
     by_word = explain(kg, graph, ["tingling"], ["vegan diet"])

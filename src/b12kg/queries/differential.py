@@ -20,8 +20,9 @@ consequence on a chain of ``causes``/``formOf`` statements, a raised marker
 (``elevatedIn``), a lacking nutrient (``nutrientImbalance``), another cell of the
 table, or an underlying cause of it (``causes`` leading to it)
 context: a risk factor (``riskFactorFor``, also through a diet a group            1
-``follows``), a trigger of the spasms it causes (``triggeredBy`` or the table's
-trigger cell), a group in which an observed symptom of it is especially common
+``follows``), a trigger of the spasms it causes or what they clear with
+(``triggeredBy``, ``resolvedBy``, or the table's trigger and reversibility
+cells), a group in which an observed symptom of it is especially common
 (``commonIn``)
 the article denies the link (a negative statement, e.g. spasms from other        −2
 causes have no underlying nerve damage); a denial outweighs any other link
@@ -75,25 +76,27 @@ POINTS = {"itself": 3, "finding": 2, "context": 1, "denied": -2}
 SCORING_RULE = (
     "Scoring: for each cause and observation the strongest link the article makes counts: the cause itself 3, "
     "a finding of it (symptom, accompanying symptom, consequence, raised marker, lacking nutrient, "
-    "comparison-table cell, underlying cause) 2, context (risk factor, trigger, group in which a symptom is "
-    "common) 1, a link the article denies -2, none 0. Equal scores share a rank. The score measures how well "
-    "the article's claims fit, not how likely a cause is."
+    "comparison-table cell, underlying cause) 2, context (risk factor, trigger, what the spasms clear with, "
+    "group in which a symptom is common) 1, a link the article denies -2, none 0. Equal scores share a rank. "
+    "The score measures how well the article's claims fit, not how likely a cause is."
 )
 
 MUSCLE_SPASM = b12kg("muscle_spasm")
 CAUSES, FORM_OF = b12kg("causes"), b12kg("formOf")
 _DIAGNOSED = (b12kg("diagnosedBy"), b12kg("confirmedBy"))
-#: comparison-table characteristics whose mentions are context rather than findings, or neither
-_TABLE_CONTEXT = {b12kg("characteristic_trigger")}
-_TABLE_NONE = {b12kg("characteristic_reversibility")}
+#: comparison-table characteristics whose mentions are context (what brings the spasms on, what they clear
+#: with) rather than findings
+_TABLE_CONTEXT = {b12kg("characteristic_trigger"), b12kg("characteristic_reversibility")}
 #: the relations in the order they are shown (strongest kinds first)
 RELATIONS = ("the cause itself", "a form of it", "symptom", "accompanies its spasms", "lacking nutrient",
              "raised in it", "comparison table", "consequence", "underlying cause", "risk factor",
-             "follows a diet that is a risk factor", "trigger of its spasms", "especially common in this group",
+             "follows a diet that is a risk factor", "trigger of its spasms", "its spasms clear with it",
+             "especially common in this group",
              "denied by the article")
-#: words a context phrase may start with that name no concept ("after strenuous exercise", "on a vegan diet")
-_LEADING = frozenset({"a", "after", "an", "being", "during", "following", "from", "in", "on", "the", "while",
-                      "with"})
+#: words a context phrase may start with that name no concept ("after strenuous exercise", "on a vegan diet",
+#: "resolves with rest")
+_LEADING = frozenset({"a", "after", "an", "being", "by", "during", "eating", "following", "from", "improves",
+                      "in", "on", "relieved", "resolved", "resolves", "the", "while", "with"})
 
 
 # -- the model -----------------------------------------------------------------------------------------
@@ -484,8 +487,10 @@ def cause_links(g: CuratedGraph, cause: str, causing: Sequence[Statement]) -> li
             links.append(Link(s.object, "lacking nutrient", "finding", (via, s)))
         for s in g.out(form, "b12kg:triggeredBy"):
             links.append(Link(s.object, "trigger of its spasms", "context", (via, s)))
+        for s in g.out(form, "b12kg:resolvedBy"):
+            links.append(Link(s.object, "its spasms clear with it", "context", (via, s)))
         for cell in g.cells:
-            if cell.spasm_type != form or cell.characteristic in _TABLE_NONE:
+            if cell.spasm_type != form:
                 continue
             group = "context" if cell.characteristic in _TABLE_CONTEXT else "finding"
             for m in cell.mentions:
