@@ -198,6 +198,13 @@ def test_readme_pictures_are_what_the_build_draws() -> None:
                 f"-o docs/img/{name}'")
 
 
+def test_a_graph_without_a_mechanism_has_no_mechanism_picture() -> None:
+    mini = ROOT / "tests" / "fixtures" / "export" / "mini.ttl"
+    from b12kg.store.sources import Source
+
+    assert "mechanism.svg" not in release_diagrams(Dataset([Source(mini, "data")]))
+
+
 @pytest.mark.slow
 def test_the_release_has_the_pictures(tmp_path: Path) -> None:
     import json

@@ -77,6 +77,7 @@ def test_no_chain_says_so_and_points_the_other_way(graph: CuratedGraph) -> None:
     r = find_chains(graph, SPASM, B12)
     assert r.total == 0 and r.reverse > 0
     assert "No chain" in r.summary() and "swap the two" in r.summary()
+    assert json.loads(r.to_json())["chains_the_other_way"] == r.reverse
     none = find_chains(graph, b12kg("rest"), b12kg("tongue"))
     assert none.total == 0 and none.reverse == 0 and "swap" not in none.summary()
 

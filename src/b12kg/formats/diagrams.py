@@ -377,7 +377,8 @@ def chains_drawing(result: ChainResult) -> Drawing:
 
 # -- the release ------------------------------------------------------------------------------------------------------
 def release_diagrams(kg: GraphData) -> dict[str, bytes]:
-    """The pictures of the release and of the README (``mechanism.svg``, ``schema.svg``), grandalf layout.
+    """The pictures of the release and of the README (``mechanism.svg``, ``schema.svg``), grandalf layout;
+    a picture the graph has nothing for (no mechanism, no classes) is left out.
 
     They depend only on asserted statements, so the bundled graph (with its OWL RL closure) and the release
     graph (with HermiT's inferences) give the same bytes, which ``docs/img/`` keeps for the README.
@@ -388,8 +389,15 @@ def release_diagrams(kg: GraphData) -> dict[str, bytes]:
         return oxigraph_query(kg.store, text, bindings, source)
 
     g = CuratedGraph.load(execute)
-    return {"mechanism.svg": render(mechanism_drawing(g)).encode("utf-8"),
-            "schema.svg": render(schema_drawing(execute)).encode("utf-8")}
+    drawings: dict[str, Callable[[], Drawing]] = {"mechanism.svg": lambda: mechanism_drawing(g),
+                                                   "schema.svg": lambda: schema_drawing(execute)}
+    out = {}
+    for name, draw in drawings.items():
+        try:
+            out[name] = render(draw()).encode("utf-8")
+        except DiagramError:
+            continue
+    return out
 
 
 def release_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, int]]]:

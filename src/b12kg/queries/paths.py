@@ -86,6 +86,7 @@ class ChainResult:
             "found": self.total,
             "shown": len(self.chains),
             "search_stopped_early": self.truncated,
+            "chains_the_other_way": self.reverse,
             "chains": [{"length": len(c), "steps": [
                 {"subject": self._term(s.subject), "predicate": self._term(s.predicate),
                  "object": self._term(s.object), "evidence": [e.to_dict() for e in s.evidence]}
