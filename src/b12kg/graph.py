@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
     from .checks.shacl import ValidationReport
     from .core.results import QueryResult
+    from .queries.curated import CuratedGraph
+    from .queries.differential import Differential
+    from .queries.paths import ChainResult
     from .store.remote import SparqlEndpoint
 
 __all__ = ["BACKENDS", "GRAPHS", "KnowledgeGraph", "Source", "inferred_default"]
@@ -57,6 +60,7 @@ class KnowledgeGraph:
             sources, cache=cache, inferred=inferred, store_path=store_path)
         self.endpoint = endpoint
         self._catalog: QueryCatalog | None = None
+        self._curated: CuratedGraph | None = None
 
     # -- what the dataset holds -------------------------------------------------------------
     @property
@@ -199,3 +203,50 @@ class KnowledgeGraph:
         out = graph_stats(executor(self.dataset, self.default_backend, self.endpoint))
         out["queries"] = len(self.catalog.names())
         return out
+
+    # -- explaining: the differential, chains between concepts, diagrams ---------------------------------
+    def curated(self) -> CuratedGraph:
+        """The curated statements with their evidence (read once; see :mod:`b12kg.queries.curated`)."""
+        if self._curated is None:
+            from .queries.curated import CuratedGraph
+
+            self._curated = CuratedGraph.load(executor(self.dataset, self.default_backend, self.endpoint))
+        return self._curated
+
+    def explain(self, symptoms: Iterable[str], context: Iterable[str] = ()) -> Differential:
+        """Rank the causes of muscle spasms for some observations (see :mod:`b12kg.queries.differential`).
+
+        >>> KnowledgeGraph.bundled().explain(["tingling"], ["vegan diet"]).causes[0].label
+        'vitamin B12 deficiency'
+        """
+        from .queries.differential import explain
+
+        return explain(executor(self.dataset, self.default_backend, self.endpoint), symptoms, context,
+                       self.curated())
+
+    def chains(self, source: str, target: str, **options: Any) -> ChainResult:
+        """The chains of curated statements between two concepts named by label, synonym, CURIE or external ID
+        (options of :func:`b12kg.queries.paths.find_chains`)."""
+        from .queries.concepts import resolve
+        from .queries.paths import find_chains
+
+        run = executor(self.dataset, self.default_backend, self.endpoint)
+        return find_chains(self.curated(), resolve(run, source), resolve(run, target), **options)
+
+    def diagram(self, kind: str, name: str | None = None, *, fmt: str = "svg", layout: str = "grandalf") -> str:
+        """The ``mechanism`` or ``schema`` picture, or ``concept`` NAME's neighbourhood, as SVG or DOT text."""
+        from .core.errors import DiagramError
+        from .formats import diagrams
+
+        run = executor(self.dataset, self.default_backend, self.endpoint)
+        if kind == "mechanism":
+            drawing = diagrams.mechanism_drawing(self.curated())
+        elif kind == "schema":
+            drawing = diagrams.schema_drawing(run)
+        elif kind == "concept" and name:
+            from .queries.concepts import resolve
+
+            drawing = diagrams.concept_drawing(self.curated(), resolve(run, name))
+        else:
+            raise DiagramError(f"unknown diagram {kind!r}; choose mechanism, schema or concept NAME")
+        return diagrams.render(drawing, fmt, layout)

@@ -34,6 +34,8 @@ EXPECTED = {
     "neo4j/nodes.csv",
     "neo4j/queries.cypher",
     "b12kg.sssom.tsv",
+    "diagrams/mechanism.svg",
+    "diagrams/schema.svg",
     "manifest.json",
 }
 

@@ -34,6 +34,9 @@ Examples:
   b12kg export --format kgx -o kgx/               one export format (see 'b12kg export --help')
   b12kg load hp.owl && b12kg query NAME           add a whole ontology to the local store, then query it
   b12kg stats
+  b12kg explain -s spasms -s numbness -s fatigue  rank the causes of muscle spasms, with the evidence
+  b12kg path "vitamin B12 deficiency" "muscle spasm"   chains of curated statements between two concepts
+  b12kg diagram mechanism -o mechanism.svg        draw the mechanism, the schema or a concept
 
 Not medical advice: b12kg encodes one popular-science article for research use.
 """
@@ -64,9 +67,9 @@ def cli() -> None:
 
 def _register() -> None:
     """Add the commands of each command module (each exposes ``COMMANDS``)."""
-    from . import build, core, explore, qc, reason, store, xrefs
+    from . import build, core, explain, explore, qc, reason, store, xrefs
 
-    for module in (core, explore, store, build, reason, qc, xrefs):
+    for module in (core, explore, store, build, reason, qc, xrefs, explain):
         for command in module.COMMANDS:
             cli.add_command(command)
 

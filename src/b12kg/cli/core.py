@@ -16,6 +16,7 @@ from .options import graph_options, load_graph
 from .output import (
     RDF_RESULT_FORMATS,
     Progress,
+    emit,
     export_format_for,
     export_summary,
     file_summary,
@@ -45,15 +46,6 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         k, _, val = v.partition("=")
         out[k.strip()] = val
     return out
-
-
-def _emit(text: str, output: str | None, quiet: bool, what: str) -> None:
-    """Print ``text``, or write it to ``output`` and say so on stderr (``wrote WHAT to OUTPUT``)."""
-    if output:
-        atomic_write(Path(output), text)
-        written(f"wrote {what} to {output}", quiet)
-    else:
-        click.echo(text, nl=False)
 
 
 # -- shell completion of names ---------------------------------------------------------------------------
@@ -167,7 +159,7 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
         text = get_result_format(fmt).write(result)
     what = f"the answer ({'yes' if result.boolean else 'no'})" if result.boolean is not None else plural(
         len(result), "row")
-    _emit(text, output, quiet, what)
+    emit(text, output, quiet, what)
 
 
 @click.command(short_help="List the named queries with their titles.")
@@ -236,7 +228,7 @@ def validate(inference: str, fmt: str, shapes: tuple[str, ...], engine: str, out
         raise NothingCheckedError(
             "the shapes selected no node of the graph, so nothing was validated: check the shapes' targets "
             "(sh:targetClass, sh:targetNode…) and the --graph/--add files")
-    _emit(report.text() + "\n" if fmt == "text" else report.to_tsv(), output, quiet,
+    emit(report.text() + "\n" if fmt == "text" else report.to_tsv(), output, quiet,
           f"the validation report ({plural(len(report.results), 'finding')})")
     if fmt != "text" or output:
         for note in report.notes:

@@ -274,3 +274,14 @@ def quiet_option(f: F) -> F:
     """``-q/--quiet``: no summary or progress lines on standard error."""
     return click.option("-q", "--quiet", is_flag=True,
                         help="No summary or progress lines on standard error.")(f)
+
+
+def emit(text: str, output: str | None, quiet: bool, what: str) -> None:
+    """Print ``text``, or write it to ``output`` and say so on stderr (``wrote WHAT to OUTPUT``)."""
+    if output:
+        from ..core.files import atomic_write
+
+        atomic_write(Path(output), text)
+        written(f"wrote {what} to {output}", quiet)
+    else:
+        click.echo(text, nl=False)

@@ -10,6 +10,7 @@ __all__ = [
     "BuildError",
     "CacheError",
     "ConceptNotFoundError",
+    "DiagramError",
     "EndpointError",
     "ExtractionError",
     "FormatError",
@@ -172,6 +173,10 @@ class BuildError(B12kgError):
 
 class ExtractionError(B12kgError):
     """A term list or source file is unusable: missing or obsolete term, unreadable file."""
+
+
+class DiagramError(B12kgError):
+    """A diagram cannot be drawn: unknown diagram or layout, or the ``dot`` program missing, failing or too slow."""
 
 
 def _pointer(query: str | None, message: str) -> str:

@@ -14,6 +14,7 @@ when everything succeeded (:func:`b12kg.core.files.atomic_directory`). The files
 ``kgx/``                    KGX ``nodes.tsv``/``edges.tsv`` and ``nodes.jsonl``/``edges.jsonl``
 ``neo4j/``                  ``nodes.csv``, ``edges.csv``, ``queries.cypher`` for ``neo4j-admin import``
 ``b12kg.sssom.tsv``         the mapping set (a copy, when there is one)
+``diagrams/``               ``mechanism.svg`` and ``schema.svg``, the pictures of the README
 ``manifest.json``           version, date, counts, sizes and SHA-256 of every file, source versions
 =========================== =====================================================================
 
@@ -173,7 +174,7 @@ def _count_lines(data: bytes) -> int:
 
 def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, int]]]:
     """Every release file (relative path -> bytes and counts), in build order."""
-    from . import kgx, neo4j, obographs, rdf
+    from . import diagrams, kgx, neo4j, obographs, rdf
 
     out: dict[str, tuple[bytes, dict[str, int]]] = {}
 
@@ -209,6 +210,7 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
     for name, data in sorted(neo4j.neo4j_files(kg).items()):
         counts = nodes if name == "nodes.csv" else edges if name == "edges.csv" else {}
         out[f"neo4j/{name}"] = (data, counts)
+    out.update(diagrams.release_files(kg))  # the mechanism and schema pictures (also in docs/img/)
     for src in kg.sources:
         if src.path.name.endswith(".sssom.tsv"):
             data = src.path.read_bytes()
