@@ -1,6 +1,6 @@
 """The W3C SHACL Core test suite: the compiled engine gives exactly the expected report of every ``sht:Validate``
-entry (focus node, path, value, severity, source shape and constraint component) and, but for the two
-documented cases, exactly pyshacl's results."""
+entry (focus node, path, value, severity, source shape and constraint component) and, but for the three
+documented cases, exactly pyshacl's results (the wording of messages aside)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ PYSHACL_DEPARTS = {
     "property/datatype-001": "value text",
     # pyshacl takes sh:uniqueLang "1"^^xsd:boolean as true; the suite expects only true to activate it
     "property/uniqueLang-002": "uniqueLang",
+    # two sh:class on one shape: the suite expects one result per class a node lacks, pyshacl gives one in all
+    "node/class-003": "one result per constraint",
 }
 
 
@@ -45,7 +47,8 @@ def test_compiled_engine_agrees_with_pyshacl(case: Case, tmp_path: Path) -> None
     kg = KnowledgeGraph.from_files([data_copy(case, tmp_path)])
     ours = validate(kg.dataset, shapes=[case.shapes])
     theirs = validate(kg.dataset, shapes=[case.shapes], engine="pyshacl")
+    # the wording of a message is ours to choose (it names the value); everything else must agree
     if case.name in PYSHACL_DEPARTS:
-        assert ours.results != theirs.results
+        assert sorted(map(key, ours.results)) != sorted(map(key, theirs.results))
     else:
-        assert ours.results == theirs.results
+        assert sorted(map(key, ours.results)) == sorted(map(key, theirs.results))
