@@ -100,19 +100,22 @@ def test_compiled_store_built_once_read_only_and_same_answers(cache_root: Path, 
     stores = list((cache_root / "stores").iterdir())
     assert [p.name for p in stores] == [f"bundled-{compiled.bundled_key(cached.sources, inferred=False)}"]
     manifest = json.loads((stores[0] / "manifest.json").read_text())
-    assert manifest["triples"] == len(memory.store) and manifest["inferred"] is False
+    assert manifest["format"] == compiled.STORE_FORMAT and manifest["inferred"] is False
+    assert manifest["quads"] == len(memory.store) == sum(manifest["graphs"].values())
+    assert set(manifest["graphs"]) == {GRAPHS[k] for k in ("ontology", "imports", "data", "mappings")}
+    db_files = {p.name: p.stat().st_size for p in (stores[0] / "db").iterdir() if p.name in manifest["db_files"]}
+    assert db_files == manifest["db_files"] and any(n.endswith(".sst") for n in db_files)
+    assert sorted(p.name for p in stores[0].iterdir()) == ["db", "manifest.json"]  # no snapshot beside it
     inode = (stores[0] / "db").stat().st_ino
     again = KnowledgeGraph.bundled(cache=True, inferred=False)
     assert len(again.store) == len(memory.store)
     assert (stores[0] / "db").stat().st_ino == inode  # opened, not rebuilt
     with pytest.raises(RuntimeError, match="read-write"):  # opened read-only
         again.store.add(ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b"), ox.NamedNode(EX + "c")))
-    assert again.dataset._on_disk
+    on_disk = again.store
     for q in memory.catalog:
         assert canonical_rows(again.query(q)) == canonical_rows(memory.query(q)), q.name
-    # after a few queries a program runs on an in-memory copy loaded from the N-Quads snapshot
-    assert not again.dataset._on_disk and (stores[0] / "graph.nq").is_file()
-    assert len(again.store) == len(memory.store)
+    assert again.store is on_disk  # every query answered from the verified on-disk store, never a copy
 
 
 def test_concurrent_builders_do_not_corrupt(cache_root: Path) -> None:

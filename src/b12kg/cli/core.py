@@ -11,7 +11,7 @@ from ..core.files import atomic_write
 from ..formats.registry import EXPORT_FORMATS, RESULT_FORMATS, get_export_format, get_result_format
 from ..graph import KnowledgeGraph
 from ..queries.catalog import NamedQuery, QueryCatalog, load_query_file
-from .options import graph_options, load_graph
+from .options import graph_options, load_graph, query_limit_options
 
 __all__ = ["COMMANDS"]
 
@@ -52,9 +52,11 @@ def _emit(text: str, output: str | None) -> None:
 @click.option("--endpoint-graph", metavar="IRI",
               help="With --endpoint: query this named graph of the server as the default graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the results to this file.")
+@query_limit_options
 @graph_options("Query")
 def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str, backend: str | None,
           endpoint: str | None, endpoint_graph: str | None, output: str | None,
+          timeout: float | None, allow_service: tuple[str, ...], endpoint_method: str, max_response: str | None,
           files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL text (-e).
 
@@ -70,11 +72,8 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
     q: NamedQuery | str
     if expr:
         q = expr
-    elif name_or_file and (name_or_file.endswith(".rq") or Path(name_or_file).is_file()):
-        path = Path(name_or_file)
-        if not path.is_file():
-            raise click.BadParameter(f"no such query file {name_or_file!r}", param_hint="NAME_OR_FILE")
-        q = load_query_file(path)
+    elif name_or_file and (name_or_file.endswith(".rq") or Path(name_or_file).exists()):
+        q = load_query_file(Path(name_or_file))
     else:
         q = QueryCatalog().get(name_or_file or "")
     if backend == "remote" and not endpoint:
@@ -82,10 +81,12 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
     if endpoint and backend not in (None, "remote"):
         raise click.UsageError(f"--endpoint sends the query to a server; it excludes --backend {backend}")
     if endpoint:
-        kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph)
+        kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph, method=endpoint_method,
+                                   max_bytes=max_response)  # type: ignore[arg-type]
     else:
         kg = load_graph(files, extra, local=True)
-    result = kg.query(q, _params(params), backend=backend)  # type: ignore[arg-type]
+    allow = allow_service or None
+    result = kg.query(q, _params(params), backend=backend, timeout=timeout, allow_service=allow)  # type: ignore[arg-type]
     _emit(get_result_format(fmt).write(result), output)
 
 
