@@ -91,7 +91,14 @@ class Dataset:
 
     @classmethod
     def from_files(cls, paths: Sequence[str | Path], *, with_bundled: bool = False) -> Dataset:
-        """RDF files (in memory), optionally on top of the bundled graph (then in the ``external`` graph)."""
+        """RDF files (in memory), optionally on top of the bundled graph (then in the ``external`` graph).
+
+        ``paths`` is a list of paths (one path alone is taken as a list of one).
+        """
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        if not isinstance(paths, Iterable):
+            raise GraphParseError(repr(paths), None, "is not a list of file paths")
         files = []
         for p in paths:
             if not isinstance(p, (str, os.PathLike)):

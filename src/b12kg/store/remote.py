@@ -61,8 +61,8 @@ from ..core.terms import Term
 if TYPE_CHECKING:
     from .dataset import GraphData
 
-__all__ = ["MAX_GET_URL", "METHODS", "EndpointError", "PushReport", "SparqlEndpoint", "check_iri",
-           "derive_store_url", "parse_results_json", "push_file", "push_graph"]
+__all__ = ["MAX_GET_URL", "METHODS", "PUSH_TYPES", "EndpointError", "PushReport", "SparqlEndpoint", "check_iri",
+           "derive_store_url", "parse_results_json", "push_file", "push_files", "push_graph"]
 
 SPARQL_JSON = "application/sparql-results+json"
 SPARQL_XML = "application/sparql-results+xml"
@@ -533,50 +533,59 @@ PUSH_TYPES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".owl": "RDF_XML", ".rdf": "
 
 def push_file(path: str | Path, store_url: str, *, graph: str | None = None, replace: bool = True,
               timeout: float | None = None) -> PushReport:
-    """Upload an RDF file (N-Triples, Turtle, RDF/XML, N-Quads or TriG, by extension).
+    """Upload one RDF file; see :func:`push_files`."""
+    return push_files([path], store_url, graph=graph, replace=replace, timeout=timeout)
 
-    The file is parsed first (a syntax error is a :class:`GraphParseError` and nothing is sent). Triples go
-    into ``graph`` (default: the server's default graph). A dataset (N-Quads, TriG) goes graph by graph,
-    each replaced, so pushing it twice changes nothing; with ``graph`` its graphs are merged into that one.
-    ``replace=False`` adds (POST) instead of replacing (PUT).
+
+def push_files(paths: Iterable[str | Path], store_url: str, *, graph: str | None = None, replace: bool = True,
+               timeout: float | None = None) -> PushReport:
+    """Upload RDF files (N-Triples, Turtle, RDF/XML, N-Quads or TriG, by extension) as one push.
+
+    Every file is parsed first (a syntax error is a :class:`GraphParseError` and nothing is sent). Triples
+    go into ``graph`` (default: the server's default graph); the named graphs of a dataset (N-Quads, TriG)
+    each go into their own graph, or are merged into ``graph`` when one is given. Each target graph is
+    then sent in one request, replaced (PUT) so that pushing the same files twice changes nothing, or added
+    to (POST) with ``replace=False``. ``timeout`` bounds each request (default ``B12KG_PUSH_TIMEOUT``).
     """
     import pyoxigraph as ox
 
     from .sources import check_readable, syntax_message
 
-    p = Path(path)
-    kind = PUSH_TYPES.get(p.suffix.lower())
-    if kind is None:
-        raise ParameterError(f"{p}: cannot push files of type {p.suffix!r}; use one of {', '.join(PUSH_TYPES)}")
-    check_readable(p)
+    files = [Path(p) for p in paths]
+    for p in files:
+        if PUSH_TYPES.get(p.suffix.lower()) is None:
+            raise ParameterError(f"{p}: cannot push files of type {p.suffix!r}; use one of {', '.join(PUSH_TYPES)}")
+        check_readable(p)
     if graph is not None:
         check_iri(graph)
     _split(store_url, "graph store URL")
-    fmt = getattr(ox.RdfFormat, kind)
     uploads = []
     with tempfile.TemporaryDirectory(prefix="b12kg-push-") as tmp:
-        files: dict[str | None, Any] = {}
+        handles: dict[str | None, Any] = {}
         counts: dict[str | None, int] = {}
         try:
-            for q in ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()):
-                name = graph
-                if graph is None and isinstance(q, ox.Quad) and not isinstance(q.graph_name, ox.DefaultGraph):
-                    name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
-                fh = files.get(name)
-                if fh is None:
-                    fh = files[name] = open(Path(tmp) / f"{len(files)}.nt", "wb")  # noqa: SIM115
-                fh.write(str(ox.Triple(q.subject, q.predicate, q.object)).encode("utf-8") + b" .\n")
-                counts[name] = counts.get(name, 0) + 1
-        except SyntaxError as e:
-            raise GraphParseError(str(p), e.lineno, syntax_message(e)) from None
-        except (OSError, ValueError) as e:
-            raise GraphParseError(str(p), None, f"cannot be read: {shorten(str(e), 120)}") from None
+            for p in files:
+                fmt = getattr(ox.RdfFormat, PUSH_TYPES[p.suffix.lower()])
+                try:
+                    for q in ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()):
+                        name = graph
+                        if graph is None and isinstance(q.graph_name, ox.NamedNode):
+                            name = q.graph_name.value
+                        fh = handles.get(name)
+                        if fh is None:
+                            fh = handles[name] = open(Path(tmp) / f"{len(handles)}.nt", "wb")  # noqa: SIM115
+                        fh.write(str(ox.Triple(q.subject, q.predicate, q.object)).encode("utf-8") + b" .\n")
+                        counts[name] = counts.get(name, 0) + 1
+                except SyntaxError as e:
+                    raise GraphParseError(str(p), e.lineno, syntax_message(e)) from None
+                except (OSError, ValueError) as e:
+                    raise GraphParseError(str(p), None, f"cannot be read: {shorten(str(e), 120)}") from None
         finally:
-            for fh in files.values():
+            for fh in handles.values():
                 fh.close()
-        if not files:
-            raise GraphParseError(str(p), None, "holds no triples: nothing to push")
-        for name, fh in files.items():
+        if not handles:
+            raise GraphParseError(", ".join(map(str, files)), None, "holds no triples: nothing to push")
+        for name, fh in sorted(handles.items(), key=lambda kv: kv[0] or ""):
             _upload(store_url, name, Path(fh.name), replace, timeout)
             uploads.append((name or "default graph", counts[name]))
     return PushReport(store_url, uploads)
