@@ -128,8 +128,8 @@ def cache_info() -> None:
     click.echo(f"cache folder: {root}")
     stores = sorted((root / "stores").glob("bundled-*")) if (root / "stores").is_dir() else []
     for s in stores:
-        problem = compiled.verify_folder(s)
-        state = "ok" if problem is None else f"DAMAGED ({problem}; rebuilt on next use)"
+        problem = compiled.deep_verify(s)
+        state = "ok (verified)" if problem is None else f"DAMAGED ({problem}; rebuilt on next use)"
         click.echo(f"  compiled store {s.name}  {folder_size(s) / 1e6:.1f} MB  {state}")
     stale = compiled.stale_temporary_folders()
     if stale:
@@ -144,7 +144,9 @@ def cache_info() -> None:
     if info is None:
         click.echo("user store: none ('b12kg load FILE' makes one)")
         return
-    click.echo(f"user store: {info.path}  {info.triples} triples  {folder_size(info.path) / 1e6:.1f} MB")
+    problem = compiled.deep_verify(info.path)
+    state = "ok (verified)" if problem is None else f"DAMAGED ({problem}; repaired on next use)"
+    click.echo(f"user store: {info.path}  {info.triples} triples  {folder_size(info.path) / 1e6:.1f} MB  {state}")
     for f in info.files:
         click.echo(f"  {f['triples']:>10} triples  {f['path']}")
 

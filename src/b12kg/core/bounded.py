@@ -62,6 +62,7 @@ class _Watchdog:
         self.lock = threading.Lock()
         self.deadline: float | None = None
         self.timeout_error: BaseException | None = None
+        self.on_timeout: Callable[[], str | None] | None = None
         self.received = 0  # signals seen on the wake-up pipe
         self.handled = 0  # signals whose Python handler ran
         self.pending_since: float | None = None
@@ -104,7 +105,12 @@ class _Watchdog:
                           128 + self.last_signal)
             with self.lock:
                 if self.deadline is not None and now >= self.deadline:
-                    self._end(f"error: {self.timeout_error}", 2)
+                    message = f"error: {self.timeout_error}"
+                    if self.on_timeout is not None:
+                        with contextlib.suppress(Exception):  # the message must get out whatever happens
+                            extra = self.on_timeout()
+                            message = f"error: {extra}" if extra else message
+                    self._end(message, 2)
 
     def _end(self, message: str, code: int) -> None:
         from .files import remove_active
@@ -170,14 +176,16 @@ def _stop_children() -> None:
 
 # -- running a call under a limit ----------------------------------------------------------------------
 def run_bounded(fn: Callable[..., T], args: Sequence[Any] = (), *, timeout: float, what: str = "the query",
-                worker: Worker | None = None) -> T:
+                worker: Worker | None = None, on_timeout: Callable[[], str | None] | None = None) -> T:
     """``fn(*args)``, stopped after ``timeout`` seconds (:class:`QueryTimeoutError`) or by Ctrl-C.
 
     ``worker`` (a :class:`Worker` made for ``fn``) runs the call in its long-lived child instead of a new
     one; ``fn`` is then ignored. ``fn``'s result and errors must be picklable (every b12kg error is).
+    ``on_timeout`` is called when the command line's watchdog ends the process on the deadline; what it
+    returns is added to the message (callers of the API see the :class:`QueryTimeoutError` instead).
     """
     if cli_mode():
-        return _under_watchdog(fn, args, timeout, what)
+        return _under_watchdog(fn, args, timeout, what, on_timeout)
     if worker is not None and worker.lock.acquire(blocking=False):
         try:
             value: T = worker.call(args, timeout, what)
@@ -189,12 +197,14 @@ def run_bounded(fn: Callable[..., T], args: Sequence[Any] = (), *, timeout: floa
     return _in_thread(fn, args, timeout, what)
 
 
-def _under_watchdog(fn: Callable[..., T], args: Sequence[Any], timeout: float, what: str) -> T:
+def _under_watchdog(fn: Callable[..., T], args: Sequence[Any], timeout: float, what: str,
+                    on_timeout: Callable[[], str | None] | None) -> T:
     assert _WATCHDOG is not None
     with _WATCHDOG.lock:
         outer = _WATCHDOG.deadline
         _WATCHDOG.deadline = time.monotonic() + timeout if outer is None else min(outer, time.monotonic() + timeout)
         _WATCHDOG.timeout_error = QueryTimeoutError(timeout, what)
+        _WATCHDOG.on_timeout = on_timeout
     _WATCHDOG.poke()
     try:
         return fn(*args)

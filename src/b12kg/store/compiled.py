@@ -12,13 +12,16 @@ folder named by the environment variable ``B12KG_CACHE_DIR``):
     The *user store* of ``b12kg load`` (see :mod:`b12kg.store.userstore`).
 
 Each store is one verified thing: a ``db/`` folder (RocksDB) and a ``manifest.json`` saying what it holds
-(its format, key, number of quads per named graph) and the size of every database file. A store is
-built in a marked temporary folder beside it and renamed into place only when complete, so no reader
-ever sees half a store, and two processes building at once cannot corrupt it (the loser discards its
-copy). Opening checks the manifest and the file sizes (~0.1 ms); RocksDB checks the block checksums of
-everything it reads. A store that fails either check is moved aside and rebuilt, with a one-line notice
-(:class:`~b12kg.core.errors.B12kgNotice`); nothing is ever answered from a damaged or partial copy.
-Temporary folders left by a killed process are removed the next time a store is opened or built.
+(its format, key, number of quads per named graph) and the size, modification time and BLAKE2b hash of
+every database file. A store is built in a marked temporary folder beside it and renamed into place only
+when complete, so no reader ever sees half a store, and two processes building at once cannot corrupt it
+(the loser discards its copy). Opening checks the manifest and each file's size and modification time
+(one ``stat`` per file, ~0.1 ms: a cut, partly copied, replaced or rewritten file fails it); when a query
+on the store fails or runs out of time, the files are hashed (:func:`deep_verify`) to tell a damaged store
+from a slow query, and ``b12kg cache info`` hashes them too. A store that fails a check is moved aside and
+rebuilt, with a one-line notice (:class:`~b12kg.core.errors.B12kgNotice`); nothing is ever answered from a
+damaged or partial copy. Temporary folders left by a killed process are removed the next time a store is
+opened or built.
 
 Nothing here imports rdflib, owlready2, pyshacl, curies or platformdirs on the read path.
 
@@ -56,8 +59,11 @@ __all__ = [
     "clear_cache",
     "compiled_store",
     "compiled_store_path",
+    "deep_verify",
     "discard",
+    "mark_damaged",
     "notice",
+    "open_compiled",
     "open_verified",
     "stale_temporary_folders",
     "verify_folder",
@@ -66,13 +72,15 @@ __all__ = [
 #: the format marker of a store folder's manifest
 STORE_FORMAT = "b12kg-store"
 #: bump when the layout of a compiled store changes
-STORE_LAYOUT = 3
+STORE_LAYOUT = 4
 #: name prefixes of the temporary folders b12kg makes in the cache
 TEMP_PREFIXES = (".build-", ".trash-", ".convert-", ".new-")
 #: how long an unused compiled store of an older key is kept (seconds)
 _KEEP_OLD = 3600.0
 _GENERATORS = ("sssom.py", "closure.py", "dataset.py")
 _UNLISTED = ("LOCK", "LOG")  # database files that may change without the data changing
+#: the file that marks a store found damaged
+DAMAGED = "DAMAGED"
 
 
 def cache_dir() -> Path:
@@ -161,12 +169,17 @@ def _hasher() -> Any:
 
 
 # -- store folders: build, verify, open --------------------------------------------------------------
-def verify_folder(folder: Path, key: str | None = None) -> str | None:
+def verify_folder(folder: Path, key: str | None = None, *, deep: bool = False) -> str | None:
     """What is wrong with the store folder ``folder`` (``None`` when its manifest and files check out).
 
     ``key`` is the cache key it must have been built for. Checks the manifest's format marker and that
-    every database file it lists is there with its recorded size.
+    every database file it lists is there with its recorded size and modification time; ``deep`` also
+    compares each file's hash (see :func:`deep_verify`).
     """
+    try:
+        return (folder / DAMAGED).read_text(encoding="utf-8").strip() or "it was found damaged"
+    except OSError:
+        pass
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -181,14 +194,40 @@ def verify_folder(folder: Path, key: str | None = None) -> str | None:
     if not isinstance(files, dict) or not files:
         return "its manifest.json lists no database files"
     db = folder / "db"
-    for name, size in files.items():
+    for name, recorded in files.items():
         try:
-            actual = (db / str(name)).stat().st_size
+            st = (db / str(name)).stat()
+            size, mtime, digest = recorded["bytes"], recorded["mtime_ns"], recorded["blake2b"]
         except OSError:
             return f"its database file {name} is missing"
-        if actual != size:
-            return f"its database file {name} has {actual} bytes instead of {size}"
+        except (TypeError, KeyError):
+            return "its manifest.json does not describe its database files"
+        if st.st_size != size:
+            return f"its database file {name} has {st.st_size} bytes instead of {size}"
+        if st.st_mtime_ns != mtime:
+            return f"its database file {name} was changed after the store was built"
+        if deep and _file_hash(db / str(name)) != digest:
+            return f"the content of its database file {name} differs from when it was built"
     return None
+
+
+def mark_damaged(folder: Path, reason: str) -> None:
+    """Record in ``folder`` that its store is damaged, so that every later open rebuilds or repairs it."""
+    with contextlib.suppress(OSError):
+        (folder / DAMAGED).write_text(reason + "\n", encoding="utf-8")
+
+
+def deep_verify(folder: Path) -> str | None:
+    """:func:`verify_folder` with every database file hashed (~2 ms per MB): finds a bit flipped on disk."""
+    return verify_folder(folder, deep=True)
+
+
+def _file_hash(path: Path) -> str:
+    h = _hasher()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return str(h.hexdigest())
 
 
 def open_verified(folder: Path, key: str | None = None) -> tuple[Any, str | None]:
@@ -223,15 +262,10 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
         extra = fill(store) or {}
         store.flush()
         store.optimize()
-        counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        assert isinstance(counts, ox.QuerySolutions)
-        graphs = {str(row[0].value): int(row[1].value) for row in counts}
-        default = len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
-        if default:
-            graphs["default"] = default
-        del store  # closes the database (releases its lock) before the folder moves
-        db_files = {p.name: p.stat().st_size for p in sorted((tmp.path / "db").iterdir())
-                    if p.is_file() and not p.name.startswith(_UNLISTED)}
+        graphs = _graph_counts(store)
+        del store  # closes the database (writes its last files, releases its lock) before they are listed
+        db_files = {p.name: {"bytes": p.stat().st_size, "mtime_ns": p.stat().st_mtime_ns, "blake2b": _file_hash(p)}
+                    for p in sorted((tmp.path / "db").iterdir()) if p.is_file() and not p.name.startswith(_UNLISTED)}
         full = {"format": STORE_FORMAT, "layout": STORE_LAYOUT, **manifest, **extra, "created": time.time(),
                 "quads": sum(graphs.values()), "graphs": graphs, "db_files": db_files}
         (tmp.path / "manifest.json").write_text(json.dumps(full, indent=1), encoding="utf-8")
@@ -242,6 +276,19 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
                 raise
             # another process finished the same store first: keep theirs (ours is removed on exit)
     return final
+
+
+def _graph_counts(store: Any) -> dict[str, int]:
+    """Quads per named graph (``default`` for the default graph); keeps no reference to ``store``."""
+    import pyoxigraph as ox
+
+    counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(counts, ox.QuerySolutions)
+    graphs = {str(row[0].value): int(row[1].value) for row in counts}
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        graphs["default"] = default
+    return graphs
 
 
 def discard(path: Path) -> None:
@@ -263,6 +310,12 @@ def compiled_store_path(sources: Sequence[Source], *, inferred: bool) -> Path:
 
 def compiled_store(sources: Sequence[Source], fill: Callable[[Any], None], *, inferred: bool,
                    rebuild: str | None = None) -> Any:
+    """The store of :func:`open_compiled` (without its folder)."""
+    return open_compiled(sources, fill, inferred=inferred, rebuild=rebuild)[0]
+
+
+def open_compiled(sources: Sequence[Source], fill: Callable[[Any], None], *, inferred: bool,
+                  rebuild: str | None = None) -> tuple[Any, Path]:
     """Open the compiled store of ``sources`` read-only, building it first with ``fill(store)`` if needed.
 
     ``fill`` receives an empty in-memory :class:`pyoxigraph.Store` and loads every source into it.
@@ -280,7 +333,7 @@ def compiled_store(sources: Sequence[Source], fill: Callable[[Any], None], *, in
     if final.exists():
         store, problem = (None, rebuild) if rebuild else open_verified(final, key)
         if store is not None:
-            return store
+            return store, final
         notice(f"the compiled store in {final} was damaged ({problem}); rebuilding it")
         discard(final)
     try:
@@ -302,7 +355,7 @@ def compiled_store(sources: Sequence[Source], fill: Callable[[Any], None], *, in
     if store is None:
         raise CacheError(f"the compiled store in {final} cannot be used right after it was built ({problem}); "
                          "check the disk, or set B12KG_NO_CACHE=1")
-    return store
+    return store, final
 
 
 def _prune(stores: Path, keep: Path) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..core.errors import CacheError, GraphParseError, StoreDamagedError
+from ..core.errors import CacheError, EngineCrashError, GraphParseError, QueryTimeoutError, StoreDamagedError
 from ..core.prefixes import PREFIX_MAP
 from .sources import (
     GRAPHS,
@@ -80,6 +80,7 @@ class Dataset:
         self._repair_user = repair
         self._store: Any = None
         self._read_only = False  # an on-disk store opened read-only: it cannot change while open
+        self._folder: Path | None = None  # the store folder of that on-disk store
         self._worker: Worker | None = None
         self._rdflib: dict[bool, rdflib.Graph] = {}
 
@@ -132,12 +133,12 @@ class Dataset:
                 if store is None:
                     raise CacheError(f"the store in {self.store_path.parent} is still damaged after a rebuild "
                                      f"({problem}); check the disk, or run 'b12kg cache clear'")
-            self._store, self._read_only = store, True
+            self._store, self._read_only, self._folder = store, True, self.store_path.parent
             return
         if self.cache:
             try:
-                self._store = compiled.compiled_store(self.sources, self.fill, inferred=self.inferred,
-                                                      rebuild=damaged)
+                self._store, self._folder = compiled.open_compiled(self.sources, self.fill, inferred=self.inferred,
+                                                                   rebuild=damaged)
                 self._read_only = True
                 return
             except CacheError as e:  # e.g. a read-only home: parse into memory instead
@@ -181,13 +182,28 @@ class Dataset:
 
                     self._worker = Worker(partial(_call, oxigraph_query, store))
                 return run_bounded(partial(_call, oxigraph_query, store), args, timeout=limit,
-                                   worker=self._worker)
-            except StoreDamagedError as e:
+                                   worker=self._worker, on_timeout=self._damage_check if self._read_only else None)
+            except (StoreDamagedError, QueryTimeoutError, EngineCrashError) as e:
+                damage = self._damage_check() if self._read_only else None
+                if damage is None and not isinstance(e, StoreDamagedError):
+                    raise  # a slow or crashing query on a sound store
                 if attempt == 2 or not self._read_only:
-                    raise CacheError(f"the on-disk store is damaged ({e}) and rebuilding it did not help; "
+                    raise CacheError(f"the on-disk store is damaged ({damage or e}) and rebuilding it did not help; "
                                      "run 'b12kg cache clear', or set B12KG_NO_CACHE=1") from None
-                self._open(damaged=str(e))
+                self._open(damaged=damage or str(e))
         raise AssertionError("unreachable")
+
+    def _damage_check(self) -> str | None:
+        """Hash the on-disk store's files after a failed query: what is damaged (marked so), or ``None``."""
+        from .compiled import deep_verify, mark_damaged
+
+        if self._folder is None:
+            return None
+        problem = deep_verify(self._folder)
+        if problem is not None:
+            mark_damaged(self._folder, problem)
+            return f"the store in {self._folder} is damaged: {problem}; the next command rebuilds it"
+        return None
 
     def _stop_worker(self) -> None:
         if self._worker is not None:
