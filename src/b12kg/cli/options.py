@@ -65,12 +65,12 @@ def graph_options(verb: str) -> Callable[[F], F]:
 def query_limit_options(f: F) -> F:
     """Add ``--timeout``, ``--allow-service``, ``--endpoint-method`` and ``--max-response`` (see the README's
     "Limits and safety")."""
-    from ..store.remote import METHODS
+    from ..core.settings import ENDPOINT_METHODS
 
     f = click.option("--max-response", metavar="SIZE", default=None,
                      help="With --endpoint: the largest answer read, e.g. 64M or 2G "
                           "[default: 256M, env B12KG_MAX_RESPONSE].")(f)
-    f = click.option("--endpoint-method", type=click.Choice(METHODS), default="auto", show_default=True,
+    f = click.option("--endpoint-method", type=click.Choice(ENDPOINT_METHODS), default="auto", show_default=True,
                      help="With --endpoint: how to send the query (auto: GET when it fits in a URL, else a "
                           "form POST).")(f)
     f = click.option("--allow-service", metavar="HOST", multiple=True,

@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import signal
-import struct
 import sys
 import threading
 import time
@@ -43,7 +41,7 @@ __all__ = ["Terminated", "Worker", "cli_mode", "install_cli", "run_bounded", "tr
 
 T = TypeVar("T")
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
-_HEADER = struct.Struct("!Q")
+_HEADER_SIZE = 8  # a message between the processes: its length (8 bytes, big-endian), then its pickle
 
 
 class Terminated(KeyboardInterrupt):
@@ -256,6 +254,8 @@ def _child_setup() -> None:
 
 
 def _answer(fn: Callable[..., Any], args: Sequence[Any]) -> bytes:
+    import pickle
+
     try:
         reply: tuple[str, Any] = ("ok", fn(*args))
     except BaseException as e:  # sent to the parent, which raises it
@@ -269,7 +269,7 @@ def _answer(fn: Callable[..., Any], args: Sequence[Any]) -> bytes:
 
 
 def _send(fd: int, data: bytes) -> None:
-    view = memoryview(_HEADER.pack(len(data)) + data)
+    view = memoryview(len(data).to_bytes(_HEADER_SIZE, "big") + data)
     while view:
         view = view[os.write(fd, view):]
 
@@ -277,10 +277,11 @@ def _send(fd: int, data: bytes) -> None:
 def _receive(fd: int, deadline: float | None, timeout: float, what: str) -> Any:
     """Read one framed message from ``fd``, waiting at most until ``deadline`` (:class:`EOFError` when the
     other end closed the pipe first)."""
+    import pickle
     import select
 
     buf = bytearray()
-    need = _HEADER.size
+    need = _HEADER_SIZE
     size = None
     while True:
         while len(buf) < need:
@@ -295,8 +296,8 @@ def _receive(fd: int, deadline: float | None, timeout: float, what: str) -> Any:
                 raise EOFError
             buf += chunk
         if size is None:
-            size = _HEADER.unpack(bytes(buf[:_HEADER.size]))[0]
-            del buf[:_HEADER.size]
+            size = int.from_bytes(buf[:_HEADER_SIZE], "big")
+            del buf[:_HEADER_SIZE]
             need = size
             continue
         return pickle.loads(bytes(buf[:size]))
@@ -414,6 +415,8 @@ class Worker:
 
     def call(self, args: Sequence[Any], timeout: float, what: str) -> Any:
         """Run one call in the child (started if needed); callers hold :attr:`lock`."""
+        import pickle
+
         deadline = time.monotonic() + timeout
         if self.pid and os.getpid() != self._owner:  # we were forked: that child is not ours
             self.pid = 0

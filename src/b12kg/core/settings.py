@@ -36,6 +36,7 @@ import os
 from .errors import ConfigError, shorten
 
 __all__ = [
+    "ENDPOINT_METHODS",
     "allowed_service_hosts",
     "debug",
     "endpoint_timeout",
@@ -47,6 +48,9 @@ __all__ = [
     "push_timeout",
     "query_timeout",
 ]
+
+#: the SPARQL 1.1 Protocol forms a remote query can be sent in (see :mod:`b12kg.store.remote`)
+ENDPOINT_METHODS = ("auto", "get", "post-form", "post-direct")
 
 _TRUE = ("1", "yes", "true", "on")
 _FALSE = ("0", "no", "false", "off")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from .errors import QueryRefusedError, shorten
 from .prefixes import PREFIX_MAP
@@ -37,14 +38,20 @@ __all__ = ["UPDATE_KEYWORDS", "bind_values", "check_query", "missing_prologue", 
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: the words that start a SPARQL 1.1 Update operation
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-_TOKENS = re.compile(
+_TOKENS_PATTERN = (
     r"""(?P<skip>\#[^\n]*|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
     r"""|(?P<iri><[^<>"{}|^`\\\s]*>)"""
     r"""|(?P<open>[{(\[])|(?P<close>[})\]])"""
     r"""|(?P<word>(?<![?$\w:.-])[A-Za-z][A-Za-z0-9_.-]*(?::[^\s{}()\[\];,<>"']*)?|[?$][A-Za-z0-9_]+)"""
 )
-_PROLOGUE = re.compile(r"\s*(?:#[^\n]*|PREFIX\s*[A-Za-z0-9_.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)", re.I)
-_DECLARED = re.compile(r"PREFIX\s*([A-Za-z0-9_.-]*):\s*<([^>]*)>", re.I)
+_PROLOGUE = r"\s*(?:#[^\n]*|PREFIX\s*[A-Za-z0-9_.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)"
+_DECLARED = r"PREFIX\s*([A-Za-z0-9_.-]*):\s*<([^>]*)>"
+
+
+@cache
+def _regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A compiled pattern, compiled on first use (keeps ``import`` cheap on the cold query path)."""
+    return re.compile(pattern, flags)
 
 
 def check_query(text: str, *, allow_service: Iterable[str] = (), max_nesting: int | None = None) -> None:
@@ -62,10 +69,10 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_nesting: in
             "its Turtle files or add your own with --add FILE (API: KnowledgeGraph.from_files) or "
             "'b12kg load FILE'")
     allowed = {h.strip().lower() for h in allow_service}
-    prefixes = {**PREFIX_MAP, **dict(_DECLARED.findall(text))}
+    prefixes = {**PREFIX_MAP, **dict(_regex(_DECLARED, re.I).findall(text))}
     depth = 0
     service_next = False
-    for m in _TOKENS.finditer(text):
+    for m in _regex(_TOKENS_PATTERN).finditer(text):
         kind = m.lastgroup or ""
         if kind == "skip":
             continue
@@ -89,7 +96,7 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_nesting: in
 def _first_keyword(text: str) -> str:
     at = 0
     while True:
-        m = _PROLOGUE.match(text, at)
+        m = _regex(_PROLOGUE, re.I).match(text, at)
         if not m or m.end() == at:
             break
         at = m.end()
@@ -132,8 +139,8 @@ def undeclared_prefix_message(text: str, message: str) -> str | None:
         return None
     name = m.group(1) if m else ""
     if not name:  # oxigraph does not name it: the first prefixed name whose prefix is not declared
-        declared = set(PREFIX_MAP) | {p for p, _ in _DECLARED.findall(text)}
-        for w in _TOKENS.finditer(text):
+        declared = set(PREFIX_MAP) | {p for p, _ in _regex(_DECLARED, re.I).findall(text)}
+        for w in _regex(_TOKENS_PATTERN).finditer(text):
             if w.lastgroup == "word" and ":" in w.group() and w.group().split(":")[0] not in declared:
                 name = w.group().split(":")[0]
                 break

@@ -56,6 +56,7 @@ from ..core.errors import (
     shorten,
 )
 from ..core.results import QueryResult
+from ..core.settings import ENDPOINT_METHODS
 from ..core.terms import Term
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ N_TRIPLES = "application/n-triples"
 _ACCEPT_RESULTS = f"{SPARQL_JSON}, {SPARQL_XML};q=0.8, text/tab-separated-values;q=0.5"
 _ACCEPT_GRAPH = f"{N_TRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 #: the protocol forms a query can be sent in
-METHODS = ("auto", "get", "post-form", "post-direct")
+METHODS = ENDPOINT_METHODS
 #: the longest URL sent as a GET request (longer queries go as a form POST); safe for every common server
 MAX_GET_URL = 2000
 _GRAPH_TYPES = {N_TRIPLES: "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE",
