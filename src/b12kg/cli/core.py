@@ -56,7 +56,7 @@ def _emit(text: str, output: str | None) -> None:
 @graph_options("Query")
 def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str, backend: str | None,
           endpoint: str | None, endpoint_graph: str | None, output: str | None,
-          timeout: float | None, allow_service: tuple[str, ...], endpoint_method: str, max_response: str | None,
+          timeout: float | None, allow_service: tuple[str, ...], endpoint_method: str, max_response: int | None,
           files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL text (-e).
 
@@ -82,7 +82,7 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
         raise click.UsageError(f"--endpoint sends the query to a server; it excludes --backend {backend}")
     if endpoint:
         kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph, method=endpoint_method,
-                                   max_bytes=max_response)  # type: ignore[arg-type]
+                                   max_bytes=max_response)
     else:
         kg = load_graph(files, extra, local=True)
     allow = allow_service or None

@@ -12,7 +12,7 @@ import click
 if TYPE_CHECKING:
     from ..graph import KnowledgeGraph
 
-__all__ = ["InputFile", "Seconds", "graph_options", "load_graph", "query_limit_options"]
+__all__ = ["InputFile", "Seconds", "Size", "graph_options", "load_graph", "query_limit_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +49,21 @@ class Seconds(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(e).split("=", 1)[-1], param, ctx)
 
 
+class Size(click.ParamType):  # type: ignore[type-arg]
+    """A positive size in bytes: ``1500``, ``64K``, ``256M``, ``2G``."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from ..core.errors import ConfigError
+        from ..core.settings import parse_size
+
+        try:
+            return parse_size(value, "size")
+        except ConfigError as e:
+            self.fail(str(e).split("=", 1)[-1], param, ctx)
+
+
 def graph_options(verb: str) -> Callable[[F], F]:
     """Add ``--graph`` (use these files instead of the bundled graph) and ``--add`` (add them to it)."""
 
@@ -67,7 +82,7 @@ def query_limit_options(f: F) -> F:
     "Limits and safety")."""
     from ..core.settings import ENDPOINT_METHODS
 
-    f = click.option("--max-response", metavar="SIZE", default=None,
+    f = click.option("--max-response", type=Size(), metavar="SIZE", default=None,
                      help="With --endpoint: the largest answer read, e.g. 64M or 2G "
                           "[default: 256M, env B12KG_MAX_RESPONSE].")(f)
     f = click.option("--endpoint-method", type=click.Choice(ENDPOINT_METHODS), default="auto", show_default=True,

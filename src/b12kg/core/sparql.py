@@ -216,9 +216,11 @@ def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
 
 
 def missing_prologue(text: str) -> str:
-    """``PREFIX`` lines for the project prefixes that ``text`` does not declare itself.
+    """``PREFIX`` lines for the project prefixes that ``text`` uses without declaring them.
 
-    >>> missing_prologue("PREFIX b12kg: <x>\\nASK {}").startswith("PREFIX biolink:")
-    True
+    >>> missing_prologue("PREFIX b12kg: <x>\\nASK { b12kg:a rdfs:label ?l ; biolink:category ?c }")
+    'PREFIX biolink: <https://w3id.org/biolink/vocab/>\\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\\n'
     """
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIX_MAP.items() if f"PREFIX {p}:" not in text)
+    declared = {p for p, _ in _regex(_DECLARED, re.I).findall(text)}
+    used = set(_regex(r"(?<![\w?$.:-])([A-Za-z][\w.-]*|):").findall(text))
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIX_MAP.items() if p in used and p not in declared)

@@ -93,22 +93,27 @@ def cache_dir() -> Path:
     if env:
         path = Path(os.path.expanduser(env))
         if env.startswith("~") and str(path).startswith("~"):
-            raise CacheError(f"B12KG_CACHE_DIR={shorten(env, 80)!r} names the home folder of a user this "
-                             "system does not know; give a folder path")
+            raise _unusable(f"B12KG_CACHE_DIR={shorten(env, 80)!r} names the home folder of a user this system "
+                            "does not know; give a folder path")
     else:
         path = _default_cache_dir()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise CacheError(f"the cache folder {path} is a file, not a folder; move it away or set "
-                         "B12KG_CACHE_DIR to a folder") from None
+        raise _unusable(f"the cache folder {path} is a file, not a folder; move it away or set B12KG_CACHE_DIR "
+                        "to a folder") from None
     except OSError as e:
         from ..core.files import output_error
 
-        err = output_error(e, path)
-        raise CacheError(f"cannot use the cache folder {path}: {err.reason}; set B12KG_CACHE_DIR to a "
-                         "folder you can write to") from None
+        raise _unusable(f"cannot use the cache folder {path}: {output_error(e, path).reason}; set "
+                        "B12KG_CACHE_DIR to a folder you can write to") from None
     return path
+
+
+def _unusable(message: str) -> CacheError:
+    err = CacheError(message)
+    err.folder_unusable = True  # type: ignore[attr-defined]
+    return err
 
 
 def _default_cache_dir() -> Path:

@@ -72,8 +72,9 @@ _ACCEPT_RESULTS = f"{SPARQL_JSON}, {SPARQL_XML};q=0.8, text/tab-separated-values
 _ACCEPT_GRAPH = f"{N_TRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 #: the protocol forms a query can be sent in
 METHODS = ENDPOINT_METHODS
-#: the longest URL sent as a GET request (longer queries go as a form POST); safe for every common server
-MAX_GET_URL = 2000
+#: the longest URL sent as a GET request (longer queries go as a form POST): within the 8 KB request line
+#: that common servers and proxies accept
+MAX_GET_URL = 4000
 _GRAPH_TYPES = {N_TRIPLES: "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE",
                 "application/x-turtle": "TURTLE", "application/rdf+xml": "RDF_XML", "application/n-quads": "N_QUADS",
                 "application/trig": "TRIG"}
@@ -303,7 +304,8 @@ class SparqlEndpoint:
             414: "the query is too long for a GET request: use --endpoint-method post-form",
             415: f"the endpoint does not accept this request form ({self.method}): try --endpoint-method post-form",
         }
-        hint = hints.get(resp.status, "the server failed" if resp.status >= 500 else "")
+        hint = hints.get(resp.status, "the server failed" if resp.status >= 500 else
+                         "it redirects too often (a redirect loop?): give the final URL" if resp.status < 400 else "")
         detail = _detail(resp)
         return (f"{self.url} answered HTTP {resp.status} {resp.reason}" + (f": {hint}" if hint else "")
                 + (f" (server said: {detail})" if detail else ""))
@@ -361,8 +363,8 @@ def parse_results_json(payload: bytes | str, where: str = "the endpoint answered
         raise EndpointError(f"{where} with text that is not valid SPARQL results JSON "
                             f"({shorten(str(e), 100)})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("head", {}), dict):
-        kind = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(
-            type(doc), "an object without a head")
+        kind = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean",
+                type(None): "null"}.get(type(doc), "an object without a head")
         raise EndpointError(f'{where} JSON that is not SPARQL results ({kind}, not an object with "head")')
     if "boolean" in doc:
         if not isinstance(doc["boolean"], bool):

@@ -408,10 +408,17 @@ def local_dataset() -> Dataset:
 
     A user store built on an older bundled graph is refreshed first (its ``external`` graph is kept).
     """
+    import os
+
     ds = Dataset.bundled()
     if not ds.cache:
         return ds
-    info = user_store_info()  # a CacheError here is loud on purpose: the user's files must not vanish
+    try:
+        info = user_store_info()  # a damaged user store is loud on purpose: the user's files must not vanish
+    except CacheError as e:
+        if getattr(e, "folder_unusable", False) and not os.environ.get("B12KG_CACHE_DIR", "").strip():
+            return ds  # the default cache folder cannot be made: no user store; the bundled graph warns
+        raise
     if info is None:
         return ds
     current = bundled_key(ds.sources, inferred=ds.inferred)
