@@ -163,11 +163,13 @@ class Dataset:
 
         from ..core.bounded import run_bounded
         from ..core.settings import allowed_service_hosts, query_timeout
+        from ..core.sparql import check_query
         from .engines import oxigraph_query, rdflib_query
 
         allow = tuple(allowed_service_hosts() if allow_service is None else allow_service)
         limit = query_timeout() if timeout is None else timeout
         args = (text, dict(bindings), source, allow)
+        check_query(text, allow_service=allow)  # before anything is opened, built or forked
         if engine == "rdflib":
             graph = self.rdflib_graph(inferred=True)  # built here, so that a child process sees it
             run = partial(_call, rdflib_query, graph)

@@ -143,7 +143,7 @@ def _engine_error(engine: str, source: str, text: str, e: BaseException) -> Exce
     message = shorten(str(e).strip() or type(e).__name__, 500)
     if engine == "Oxigraph" and any(sign in message for sign in DAMAGE_SIGNS):
         return StoreDamagedError(message)
-    if "SERVICE" in text.upper() and isinstance(e, (OSError, RuntimeError)):
+    if "SERVICE" in text.upper():
         return EndpointError(f"a SERVICE call of {source} failed: {message}")
     return EngineCrashError(f"{engine} could not run {source}: {type(e).__name__}: {message}")
 
