@@ -71,6 +71,11 @@ def isolated_cache(tmp_path: Path) -> dict[str, str]:
     return {"B12KG_CACHE_DIR": str(tmp_path / "cache")}
 
 
+def slow_for(*ids: str) -> list[object]:
+    """``pytest.param`` values for ``ids``, marked slow (the heavier variants of a case)."""
+    return [pytest.param(i, marks=pytest.mark.slow) for i in ids]
+
+
 # -- in-process runs (fast: no interpreter start) ------------------------------------------------------
 def invoke_b12kg(args: Iterable[str], *, env: Mapping[str, str] | None = None, input: bytes | None = None) -> Run:
     """Run the command line in this process with click's runner (for faults that need no real process:

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, tree_digest
 
 from b12kg.core.files import TEMP_MARK
 from b12kg.store import compiled
+from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, slow_for, tree_digest
 
 EXPECTED_ROWS = 23  # symptoms-by-kind: header + 22 rows
 
@@ -60,7 +60,7 @@ DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("kind", list(DAMAGE))
+@pytest.mark.parametrize("kind", ["manifest-garbage", *slow_for(*list(DAMAGE)[1:])])
 def test_damaged_compiled_store_is_rebuilt_with_a_notice(cache_copy: Path, kind: str) -> None:
     damage, mention = DAMAGE[kind]
     damage(cache_copy)
@@ -75,6 +75,7 @@ def test_damaged_compiled_store_is_rebuilt_with_a_notice(cache_copy: Path, kind:
     assert (code, lines2, err2) == (0, lines, "")  # repaired once, not on every run
 
 
+@pytest.mark.slow
 def test_bit_rot_found_after_a_stalled_query_then_rebuilt(cache_copy: Path) -> None:
     """A flipped bit with the file's time kept passes the quick check; the engine then stalls on the bad
     block. The timeout hashes the files, names the damage, and the next command rebuilds."""
@@ -98,7 +99,7 @@ def test_cache_info_verifies_and_counts_leftovers(cache_copy: Path) -> None:
     assert run.code == 0, run.stderr
     assert "DAMAGED (the content of its database file" in run.stdout
     assert "stale temporary folders: 1 (2.0 MB" in run.stdout
-    code, lines, err = _query(cache_copy)
+    code, lines, _err = _query(cache_copy)
     assert code == 0 and len(lines) == EXPECTED_ROWS and not stale.exists()
 
 
@@ -109,7 +110,7 @@ def test_a_build_folder_in_use_is_left_alone(cache_copy: Path) -> None:
     busy.mkdir()
     with open(busy / TEMP_MARK, "wb") as mark:
         fcntl.flock(mark.fileno(), fcntl.LOCK_EX)  # another b12kg process is building in it
-        code, lines, _ = _query(cache_copy)
+        code, _lines, _ = _query(cache_copy)
         assert code == 0 and busy.is_dir()
 
 
@@ -127,7 +128,7 @@ def test_killed_while_building_then_clean(tmp_path: Path) -> None:
     assert list((cache / "stores").glob(".build-*")), "the build folder was not there to be left behind"
     info = invoke_b12kg(["cache", "info"], env={"B12KG_CACHE_DIR": str(cache)})
     assert "stale temporary folders: 1" in info.stdout
-    code, lines, err = _query(cache)
+    code, lines, _err = _query(cache)
     assert code == 0 and len(lines) == EXPECTED_ROWS
     assert [p.name for p in (cache / "stores").iterdir()] == [_store(cache).name]
 
@@ -147,6 +148,7 @@ def test_cache_folder_of_an_unknown_user() -> None:
     assert not Path("~nosuchuser-b12kg").exists()
 
 
+@pytest.mark.slow
 def test_cache_folder_in_a_read_only_place(read_only_dir: Path, tmp_path: Path) -> None:
     env = {"B12KG_CACHE_DIR": str(read_only_dir / "cache")}
     assert_clean_failure(invoke_b12kg(["query", "symptoms-by-kind"], env=env), "cannot use the cache folder",
@@ -156,6 +158,7 @@ def test_cache_folder_in_a_read_only_place(read_only_dir: Path, tmp_path: Path) 
     assert_clean_failure(invoke_b12kg(["load", str(ttl)], env=env), "cannot use the cache folder")
 
 
+@pytest.mark.slow
 def test_default_cache_folder_unwritable_falls_back_to_memory(read_only_dir: Path) -> None:
     env = {"B12KG_CACHE_DIR": "", "XDG_CACHE_HOME": str(read_only_dir), "HOME": str(read_only_dir)}
     run = run_b12kg(["query", "symptoms-by-kind", "-f", "tsv"], env=env)
@@ -197,7 +200,7 @@ USER_DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("kind", list(USER_DAMAGE))
+@pytest.mark.parametrize("kind", ["current-garbage", *slow_for(*list(USER_DAMAGE)[1:])])
 def test_damaged_user_store_keeps_what_was_loaded(cache_copy: Path, tmp_path: Path, kind: str) -> None:
     _loaded(cache_copy, tmp_path)
     damage, problem, remedy = USER_DAMAGE[kind]
@@ -228,6 +231,7 @@ def test_damaged_user_store_whose_record_is_lost_says_so(cache_copy: Path, tmp_p
     assert_clean_failure(run, "record of the loaded files is lost", "b12kg load --reset")
 
 
+@pytest.mark.slow
 def test_stale_load_leftovers_are_counted_then_removed(cache_copy: Path, tmp_path: Path) -> None:
     _loaded(cache_copy, tmp_path)
     for name in (".build-gen-killed", ".convert-killed"):
@@ -241,7 +245,8 @@ def test_stale_load_leftovers_are_counted_then_removed(cache_copy: Path, tmp_pat
     assert not (cache_copy / "user" / ".convert-killed").exists()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGINT, *[pytest.param(s, marks=pytest.mark.slow)
+                                                 for s in (signal.SIGTERM, signal.SIGKILL)]])
 def test_interrupted_load_leaves_the_store_as_it_was(cache_copy: Path, tmp_path: Path, sig: int) -> None:
     _loaded(cache_copy, tmp_path)
     before = tree_digest(cache_copy / "user")
@@ -270,6 +275,7 @@ def test_interrupted_load_leaves_the_store_as_it_was(cache_copy: Path, tmp_path:
         {k: v for k, v in before.items() if not k.startswith(".")}
 
 
+@pytest.mark.slow
 def test_reset_is_one_step(cache_copy: Path, tmp_path: Path) -> None:
     _loaded(cache_copy, tmp_path)
     run = invoke_b12kg(["load", "--reset"], env={"B12KG_CACHE_DIR": str(cache_copy)})

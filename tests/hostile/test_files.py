@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, tree_digest
 
 from b12kg import GraphParseError, KnowledgeGraph, OutputError
+from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, slow_for, tree_digest
 
 TTL = '@prefix ex: <http://example.org/> .\nex:a ex:b "c" .\n'
 
@@ -34,14 +34,15 @@ def _args(template: list[str], folder: Path) -> list[str]:
     return [a.replace("{dir}", str(folder)) for a in template]
 
 
-@pytest.mark.parametrize("command", list(WRITERS))
+@pytest.mark.parametrize("command", ["export", "export-kgx", "query", "build",
+                                     *slow_for("validate", "qc", "reason-owlrl")])
 def test_writing_into_a_read_only_folder(read_only_dir: Path, command: str) -> None:
     run = invoke_b12kg(_args(WRITERS[command], read_only_dir))
     assert_clean_failure(run, f"cannot write {read_only_dir}", "permission denied", "choose a folder")
     assert list(read_only_dir.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", ["export", "query", "validate", "reason-owlrl"])
+@pytest.mark.parametrize("command", ["query", *slow_for("export", "validate", "reason-owlrl")])
 def test_writing_onto_a_folder(tmp_path: Path, command: str) -> None:
     args = _args(WRITERS[command], tmp_path)
     target = Path(args[-1])
@@ -53,7 +54,7 @@ def test_writing_onto_a_folder(tmp_path: Path, command: str) -> None:
     assert (target / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
-@pytest.mark.parametrize("command", ["export", "query", "export-kgx"])
+@pytest.mark.parametrize("command", ["query", "export-kgx", *slow_for("export")])
 def test_writing_below_a_file(tmp_path: Path, command: str) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file", encoding="utf-8")
@@ -62,26 +63,26 @@ def test_writing_below_a_file(tmp_path: Path, command: str) -> None:
     assert blocker.read_text(encoding="utf-8") == "a file"
 
 
-@pytest.mark.parametrize("command", ["export", "query"])
+@pytest.mark.parametrize("command", ["query", *slow_for("export")])
 def test_writing_to_dev_full(command: str) -> None:
-    args = [a for a in WRITERS[command] if not a.startswith("{dir}")][:-1] + ["-o", "/dev/full"]
+    args = [*[a for a in WRITERS[command] if not a.startswith("{dir}")][:-1], "-o", "/dev/full"]
     assert_clean_failure(run_b12kg(args), "cannot write /dev/full", "no space left")
 
 
-@pytest.mark.parametrize("command", ["export", "query"])
+@pytest.mark.parametrize("command", ["query", *slow_for("export")])
 def test_writing_to_dev_null_keeps_the_device(command: str) -> None:
-    args = [a for a in WRITERS[command] if not a.startswith("{dir}")][:-1] + ["-o", "/dev/null"]
+    args = [*[a for a in WRITERS[command] if not a.startswith("{dir}")][:-1], "-o", "/dev/null"]
     run = invoke_b12kg(args)
     assert run.code == 0, run.stderr
     assert Path("/dev/null").is_char_device()
 
 
-@pytest.mark.parametrize("command", ["export", "query"])
+@pytest.mark.parametrize("command", ["query", *slow_for("export")])
 def test_a_full_disk_leaves_no_half_file(tmp_path: Path, command: str) -> None:
     """RLIMIT_FSIZE stands in for a full disk (the write fails part way, as on a full disk)."""
     target = tmp_path / "out"
     target.write_text("the old file", encoding="utf-8")
-    args = [a for a in WRITERS[command] if not a.startswith("{dir}")][:-1] + ["-o", str(target)]
+    args = [*[a for a in WRITERS[command] if not a.startswith("{dir}")][:-1], "-o", str(target)]
 
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY))
@@ -94,6 +95,7 @@ def test_a_full_disk_leaves_no_half_file(tmp_path: Path, command: str) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the temporary file is gone
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_as_output(tmp_path: Path) -> None:
     loop = tmp_path / "loop.ttl"
     loop.symlink_to(tmp_path / "loop.ttl")
@@ -134,6 +136,7 @@ def test_a_reader_that_stops_early(args: list[str]) -> None:
     assert first and err == ""
 
 
+@pytest.mark.slow
 def test_api_export_faults(kg: KnowledgeGraph, tmp_path: Path, read_only_dir: Path) -> None:
     with pytest.raises(OutputError, match="not a file path"):
         kg.export("turtle", None)  # type: ignore[arg-type]

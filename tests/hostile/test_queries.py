@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import assert_clean_failure, closed_port, invoke_b12kg, run_b12kg
 
 from b12kg import KnowledgeGraph, QueryRefusedError, QueryTimeoutError
+from conftest import assert_clean_failure, closed_port, invoke_b12kg, run_b12kg, slow_for
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ENGINES = ["oxigraph", "rdflib"]
@@ -68,9 +68,10 @@ def test_service_to_an_allowed_host_runs(peer: str, how: str) -> None:
     assert "b12kg:fatigue" in run.stdout
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize(("mode", "mention"), [("hang", "ran longer than 2 s"), ("status-500", "SERVICE call"),
-                                               ("garbage", "SERVICE call"), ("closed", "SERVICE call")])
+@pytest.mark.parametrize("engine", ["oxigraph", *slow_for("rdflib")])
+@pytest.mark.parametrize(("mode", "mention"), [pytest.param("hang", "ran longer than 2 s", marks=pytest.mark.slow),
+                                               ("status-500", "SERVICE call"), ("garbage", "SERVICE call"),
+                                               ("closed", "SERVICE call")])
 def test_allowed_service_that_fails_or_hangs(peer: str, engine: str, mode: str, mention: str) -> None:
     url = f"http://127.0.0.1:{closed_port()}/x" if mode == "closed" else f"{peer}/{mode}"
     start = time.monotonic()
@@ -108,7 +109,8 @@ UPDATES = {
     "move": "MOVE DEFAULT TO <urn:g>",
     "copy": "COPY DEFAULT TO <urn:g>",
     "with": "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "prologue": "# tidy up\nPREFIX ex: <http://example.org/>\nBASE <http://example.org/>\ninsert data { ex:a ex:b ex:c }",
+    "prologue": "# tidy up\nPREFIX ex: <http://example.org/>\nBASE <http://example.org/>\n"
+                "insert data { ex:a ex:b ex:c }",
 }
 
 
@@ -170,6 +172,7 @@ def test_bad_nesting_limit(value: str) -> None:
                          "B12KG_MAX_NESTING", "1 to 1000")
 
 
+@pytest.mark.slow
 def test_deepest_allowed_nesting_does_not_crash_either_engine() -> None:
     """At the highest limit allowed (1000) Oxigraph parses and rdflib refuses cleanly: no segfault."""
     env = {"B12KG_MAX_NESTING": "1000"}
@@ -185,8 +188,8 @@ def test_api_deep_nesting(kg: KnowledgeGraph, engine: str) -> None:
 
 
 # -- queries that never end --------------------------------------------------------------------------------
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("how", ["option", "environment"])
+@pytest.mark.parametrize("engine", ["oxigraph", *slow_for("rdflib")])
+@pytest.mark.parametrize("how", ["option", *slow_for("environment")])
 def test_cli_timeout_stops_a_query_that_never_ends(engine: str, how: str) -> None:
     options, env = (["--timeout", "1"], {}) if how == "option" else ([], {"B12KG_QUERY_TIMEOUT": "1"})
     start = time.monotonic()
@@ -195,7 +198,7 @@ def test_cli_timeout_stops_a_query_that_never_ends(engine: str, how: str) -> Non
     assert_clean_failure(run, "ran longer than 1 s and was stopped", "--timeout")
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ["oxigraph", *slow_for("rdflib")])
 def test_api_timeout_stops_the_work(kg: KnowledgeGraph, engine: str) -> None:
     start = time.monotonic()
     with pytest.raises(QueryTimeoutError):
@@ -212,12 +215,13 @@ def test_bad_timeouts(value: str) -> None:
 
 
 @pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, 130, "interrupted"),
-                                                  (signal.SIGTERM, 143, "terminated")])
+                                                  pytest.param(signal.SIGTERM, 143, "terminated",
+                                                               marks=pytest.mark.slow)])
 def test_signal_stops_a_running_query_within_a_second(sig: int, code: int, word: str, tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "b12kg", "query", "-e", CARTESIAN], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, "B12KG_DEBUG": ""})
     try:
-        time.sleep(2.5)  # the query is running (inside Oxigraph, where Python cannot interrupt it)
+        time.sleep(1.5)  # the query is running (inside Oxigraph, where Python cannot interrupt it)
         assert proc.poll() is None
         sent = time.monotonic()
         proc.send_signal(sig)
@@ -256,7 +260,7 @@ def test_ctrl_c_stops_an_api_query_within_a_second() -> None:
 
 
 # -- messages --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ["oxigraph", *slow_for("rdflib")])
 def test_undeclared_prefix_is_named(engine: str) -> None:
     run = invoke_b12kg(["query", "--backend", engine, "-e", "SELECT * WHERE { ?s foo:bar ?o }"])
     assert_clean_failure(run, "prefix 'foo:'", "PREFIX foo:", "b12kg, biolink")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import assert_clean_failure, closed_port, invoke_b12kg
 
 from b12kg import EndpointError, EndpointTimeoutError, KnowledgeGraph, ParameterError, ResponseTooLargeError
+from conftest import assert_clean_failure, closed_port, invoke_b12kg
 
 ASK = "ASK { ?s ?p ?o }"
 SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
@@ -17,7 +17,7 @@ SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 #: (peer mode, extra options, what the message must say)
 ENDPOINT_FAULTS = [
     ("slow", ["--timeout", "1.5"], ["did not answer completely within 1.5 s", "B12KG_ENDPOINT_TIMEOUT"]),
-    ("hang", ["--timeout", "1.5"], ["did not answer", "1.5 s"]),
+    pytest.param("hang", ["--timeout", "1.5"], ["did not answer", "1.5 s"], marks=pytest.mark.slow),
     ("huge", ["--max-response", "1M"], ["maximum response size of 1,048,576 bytes", "--max-response"]),
     ("huge-announced", [], ["maximum response size", "announced 1,000,000,000,000 bytes"]),
     ("garbage", [], ["not valid SPARQL results JSON"]),
@@ -42,7 +42,7 @@ ENDPOINT_FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("mode", "options", "mentions"), ENDPOINT_FAULTS, ids=[f[0] for f in ENDPOINT_FAULTS])
+@pytest.mark.parametrize(("mode", "options", "mentions"), ENDPOINT_FAULTS)
 def test_cli_query_against_a_misbehaving_endpoint(peer: str, mode: str, options: list[str],
                                                   mentions: list[str]) -> None:
     start = time.monotonic()
@@ -53,7 +53,8 @@ def test_cli_query_against_a_misbehaving_endpoint(peer: str, mode: str, options:
 
 
 def test_bad_ntriples_for_a_construct(peer: str) -> None:
-    run = invoke_b12kg(["query", "-e", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "--endpoint", f"{peer}/bad-ntriples"])
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    run = invoke_b12kg(["query", "-e", construct, "--endpoint", f"{peer}/bad-ntriples"])
     assert_clean_failure(run, "RDF that cannot be parsed")
 
 
@@ -120,7 +121,7 @@ def test_default_graph_rides_along_in_every_form(peer: str, peer_requests: list[
 
 # -- the same faults through the API -----------------------------------------------------------------------
 @pytest.mark.parametrize(("mode", "error", "kwargs"), [
-    ("slow", EndpointTimeoutError, {"timeout": 1.5}),
+    pytest.param("slow", EndpointTimeoutError, {"timeout": 1.5}, marks=pytest.mark.slow),
     ("hang", EndpointTimeoutError, {"timeout": 1.5}),
     ("huge", ResponseTooLargeError, {"max_bytes": "1M"}),
     ("garbage", EndpointError, {}),
@@ -158,7 +159,7 @@ def test_api_bad_endpoint_arguments(kwargs: dict[str, object], mention: str) -> 
     ("gsp-no-default", [], ["HTTP 500", "--graph IRI", "default graph"]),
     ("status-404", [], ["HTTP 404", "--store-url", "sparql-graph-crud"]),
     ("status-403", ["--graph", "https://example.org/g"], ["HTTP 403", "write permission"]),
-    ("hang", ["--timeout", "1.5"], ["did not answer", "1.5 s"]),
+    pytest.param("hang", ["--timeout", "1.5"], ["did not answer", "1.5 s"], marks=pytest.mark.slow),
 ])
 def test_push_to_a_refusing_store(peer: str, mode: str, options: list[str], mentions: list[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
     nt = tmp_path / "a.nt"
