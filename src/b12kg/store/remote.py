@@ -184,6 +184,9 @@ def _http(method: str, url: str, *, body: bytes | IO[bytes] | None = None, heade
         e = box["error"]
         if isinstance(e, EndpointError):
             raise e
+        if body is not None and isinstance(getattr(e, "reason", e), (ConnectionResetError, BrokenPipeError)):
+            raise EndpointError(f"{what} closed the connection while the data was being sent: it refused the "
+                                "upload before reading it") from None
         if isinstance(e, (TimeoutError, OSError)) and "timed out" in str(e):
             raise EndpointTimeoutError(f"{what} did not answer within {timeout:g} s; raise the limit with "
                                        "--timeout (environment: B12KG_ENDPOINT_TIMEOUT)") from None
@@ -510,16 +513,21 @@ def _upload(store_url: str, graph: str | None, path: Path, replace: bool, timeou
     url = store_url + ("&" if "?" in store_url else "?") + query
     method = "PUT" if replace else "POST"
     with open(path, "rb") as fh:
-        resp = _http(method, url, body=fh, headers={"Content-Type": N_TRIPLES,
-                                                    "Content-Length": str(os.path.getsize(path))},
-                     timeout=limit, max_bytes=1 << 20, what=f"the graph store {store_url}")
+        try:
+            resp = _http(method, url, body=fh, headers={"Content-Type": N_TRIPLES,
+                                                        "Content-Length": str(os.path.getsize(path))},
+                         timeout=limit, max_bytes=1 << 20, what=f"the graph store {store_url}")
+        except EndpointError as e:
+            if "refused the upload" not in str(e):
+                raise
+            raise EndpointError(f"{method} {url}: {e}; " + (_DEFAULT_GRAPH_HINT if graph is None else
+                                "it may not allow uploads (write permission) or this size")) from None
     if resp.status < 300:
         return
     detail = _detail(resp)
     hint = ""
     if graph is None and ("default graph" in detail or resp.status in (400, 403, 405, 500)):
-        hint = ("; this server may not accept uploads into its default graph (Virtuoso does not): push into a "
-                "named graph with --graph IRI and query it with --endpoint-graph IRI")
+        hint = "; " + _DEFAULT_GRAPH_HINT
     if resp.status == 404:
         hint = ("; there is no graph store at this URL: give the server's with --store-url (Oxigraph: …/store, "
                 "Fuseki: …/DATASET/data, Virtuoso: …/sparql-graph-crud)")
@@ -528,6 +536,9 @@ def _upload(store_url: str, graph: str | None, path: Path, replace: bool, timeou
     raise EndpointError(f"{method} {url} answered HTTP {resp.status} {resp.reason}{hint}"
                         + (f" (server said: {detail})" if detail else ""))
 
+
+_DEFAULT_GRAPH_HINT = ("this server may not accept uploads into its default graph (Virtuoso does not): push into a "
+                       "named graph with --graph IRI and query it with --endpoint-graph IRI")
 
 #: RDF file types that :func:`push_file` uploads, by extension
 PUSH_TYPES = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".owl": "RDF_XML", ".rdf": "RDF_XML", ".nq": "N_QUADS",
