@@ -242,11 +242,11 @@ def test_pushing_any_format_twice_changes_nothing(fresh_server: str, asserted: K
     path.write_bytes(asserted.serialize(fmt))
     store = derive_store_url(fresh_server)
     first = push_file(path, store)
-    after_one = _count(fresh_server), SparqlEndpoint(fresh_server).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {})
+    default = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    after_one = _count(fresh_server), SparqlEndpoint(fresh_server).query(default, {})
     second = push_file(path, store)
     assert second == first
-    assert (_count(fresh_server), SparqlEndpoint(fresh_server).query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {})) == after_one
+    assert (_count(fresh_server), SparqlEndpoint(fresh_server).query(default, {})) == after_one
     if fmt in ("nquads", "trig"):  # each named graph replaced on its own
         assert {name for name, _ in first.uploads} >= {GRAPHS["ontology"], GRAPHS["data"]}
         assert _count(fresh_server, GRAPHS["data"]) == dict(first.uploads)[GRAPHS["data"]]
