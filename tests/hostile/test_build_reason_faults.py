@@ -36,10 +36,10 @@ def _release_like(folder: Path, files: dict[str, bytes], listed: list[str] | Non
 
 FOLDERS = {
     "foreign-manifest": (lambda d: (d.mkdir(), (d / "manifest.json").write_text('{"name": "my-app", "files": []}'),
-                                    (d / "thesis.txt").write_text("years of work")), "not the manifest of a b12kg"),
+                                    (d / "thesis.txt").write_text("years of work")), "is not a b12kg release"),
     "manifest-not-json": (lambda d: (d.mkdir(), (d / "manifest.json").write_bytes(b"\x00\xff"),
-                                     (d / "notes.txt").write_text("x")), "not the manifest of a b12kg"),
-    "no-manifest": (lambda d: (d.mkdir(), (d / "paper.tex").write_text("x")), "holds no b12kg release manifest"),
+                                     (d / "notes.txt").write_text("x")), "is not a b12kg release"),
+    "no-manifest": (lambda d: (d.mkdir(), (d / "paper.tex").write_text("x")), "holds no release manifest.json"),
     "release-plus-a-file": (lambda d: (_release_like(d, {"b12kg.nt": b"<a> <b> <c> .\n"}),
                                        (d / "my-notes.md").write_text("x")), "did not write (my-notes.md)"),
     "release-plus-a-hidden-folder": (lambda d: (_release_like(d, {"b12kg.nt": b"x"}), (d / ".git").mkdir(),
@@ -69,7 +69,7 @@ def test_build_refuses_through_a_symlink(tmp_path: Path) -> None:
     real.mkdir()
     (real / "data.csv").write_text("precious", encoding="utf-8")
     (tmp_path / "dist").symlink_to(real)
-    assert_clean_failure(invoke_b12kg([*BUILD, str(tmp_path / "dist")]), "holds no b12kg release manifest")
+    assert_clean_failure(invoke_b12kg([*BUILD, str(tmp_path / "dist")]), "holds no release manifest.json")
     assert (real / "data.csv").read_text(encoding="utf-8") == "precious"
 
 

@@ -103,8 +103,10 @@ def test_compiled_store_built_once_read_only_and_same_answers(cache_root: Path, 
     assert manifest["format"] == compiled.STORE_FORMAT and manifest["inferred"] is False
     assert manifest["quads"] == len(memory.store) == sum(manifest["graphs"].values())
     assert set(manifest["graphs"]) == {GRAPHS[k] for k in ("ontology", "imports", "data", "mappings")}
-    db_files = {p.name: p.stat().st_size for p in (stores[0] / "db").iterdir() if p.name in manifest["db_files"]}
-    assert db_files == manifest["db_files"] and any(n.endswith(".sst") for n in db_files)
+    db_files = {p.name: {"bytes": p.stat().st_size, "mtime_ns": p.stat().st_mtime_ns}
+                for p in (stores[0] / "db").iterdir() if p.name in manifest["db_files"]}
+    assert db_files == {n: {k: v for k, v in f.items() if k != "blake2b"} for n, f in manifest["db_files"].items()}
+    assert any(n.endswith(".sst") for n in db_files) and compiled.deep_verify(stores[0]) is None
     assert sorted(p.name for p in stores[0].iterdir()) == ["db", "manifest.json"]  # no snapshot beside it
     inode = (stores[0] / "db").stat().st_ino
     again = KnowledgeGraph.bundled(cache=True, inferred=False)

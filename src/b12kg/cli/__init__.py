@@ -185,8 +185,10 @@ def main() -> None:
     except click.Abort:
         click.echo("\ninterrupted", err=True)
         code = 130
-    except KeyboardInterrupt:  # before a command started
-        code = 130
+    except KeyboardInterrupt as e:  # before a command started
+        from ..core.bounded import Terminated
+
+        code = 143 if isinstance(e, Terminated) else 130
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:

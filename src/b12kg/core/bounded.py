@@ -143,9 +143,12 @@ def install_cli() -> None:
             raise Terminated()
         raise KeyboardInterrupt()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    _WATCHDOG = _Watchdog(on_signal)
+    try:
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        _WATCHDOG = _Watchdog(on_signal)
+    except (ValueError, OSError):  # a platform whose wake-up descriptor must be a socket: Python's defaults
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def cli_mode() -> bool:
@@ -240,6 +243,10 @@ def _fork() -> int:
 
 def _child_setup() -> None:
     """In a fresh child: die on Ctrl-C and with the parent, never run the parent's exit handlers."""
+    import faulthandler
+
+    if faulthandler.is_enabled():  # a crash of the engine is reported by the parent, in one line
+        faulthandler.disable()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(ValueError):

@@ -322,16 +322,16 @@ def check_output_folder(out: Path) -> None:
         return
     refuse = f"choose a new or empty output folder, or move them out of {out}"
     if not_a_readable_file(target / "manifest.json") is not None:
-        raise BuildError(f"{out} is not empty and holds no b12kg release manifest (manifest.json), so b12kg will "
-                         f"not replace it: {refuse.replace('move them', 'move its files')}")
+        raise BuildError(f"{out} is not empty and is not a b12kg release (it holds no release manifest.json), so "
+                         f"b12kg will not replace it: {refuse.replace('move them', 'move its files')}")
     try:
         manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
         listed = {str(f["path"]): str(f["sha256"]) for f in manifest["files"]}
         if manifest.get("name") != "b12kg" or manifest.get("format", RELEASE_FORMAT) != RELEASE_FORMAT:
             raise ValueError("not a b12kg release")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise BuildError(f"{out}/manifest.json is not the manifest of a b12kg release, so b12kg will not replace "
-                         f"{out}: {refuse.replace('move them', 'move its files')}") from None
+        raise BuildError(f"{out} is not a b12kg release ({out}/manifest.json is not the manifest of one), so b12kg "
+                         f"will not replace it: {refuse.replace('move them', 'move its files')}") from None
     folders = {str(parent) for rel in listed for parent in Path(rel).parents if str(parent) != "."}
     foreign = [p for p in present if p != "manifest.json" and p not in listed and p not in folders]
     changed = []
