@@ -123,7 +123,7 @@ class KnowledgeGraph:
         """A graph served by a SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso…).
 
         ``timeout`` is the total time one request may take (default ``B12KG_ENDPOINT_TIMEOUT``, 60 s),
-        ``max_bytes`` the largest response read (default ``B12KG_MAX_RESPONSE``, 256 MiB), ``method`` the
+        ``max_bytes`` the largest response read (default ``B12KG_MAX_RESPONSE``, 128 MiB), ``method`` the
         protocol form: ``auto`` (GET when the query fits in the URL, else a form POST), ``get``,
         ``post-form`` or ``post-direct`` (see :class:`~b12kg.store.remote.SparqlEndpoint`).
 

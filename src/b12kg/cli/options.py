@@ -84,7 +84,7 @@ def query_limit_options(f: F) -> F:
 
     f = click.option("--max-response", type=Size(), metavar="SIZE", default=None,
                      help="With --endpoint: the largest answer read, e.g. 64M or 2G "
-                          "[default: 256M, env B12KG_MAX_RESPONSE].")(f)
+                          "[default: 128M, env B12KG_MAX_RESPONSE].")(f)
     f = click.option("--endpoint-method", type=click.Choice(ENDPOINT_METHODS), default="auto", show_default=True,
                      help="With --endpoint: how to send the query (auto: GET when it fits in a URL, else a "
                           "form POST).")(f)

@@ -8,7 +8,7 @@ variable                    default      meaning
 ``B12KG_QUERY_TIMEOUT``     ``60``       seconds a query may run (``--timeout``, API ``timeout=``)
 ``B12KG_ENDPOINT_TIMEOUT``  ``60``       seconds for one whole request to a SPARQL endpoint
 ``B12KG_PUSH_TIMEOUT``      ``600``      seconds for one whole upload to a graph store (``push``)
-``B12KG_MAX_RESPONSE``      ``256M``     largest endpoint response read (``--max-response``)
+``B12KG_MAX_RESPONSE``      ``128M``     largest endpoint response read (``--max-response``)
 ``B12KG_MAX_NESTING``       ``50``       deepest nesting of ``{ ( [`` in a query
 ``B12KG_ALLOW_SERVICE``     (none)       hosts that ``SERVICE`` may call, comma-separated
 ``B12KG_INFERRED``          ``1``        include the OWL RL closure in the bundled graph
@@ -122,9 +122,9 @@ def push_timeout() -> float:
 
 
 def max_response() -> int:
-    """The largest endpoint response read, in bytes (``B12KG_MAX_RESPONSE``, default 256M)."""
+    """The largest endpoint response read, in bytes (``B12KG_MAX_RESPONSE``, default 128M)."""
     value = _env("B12KG_MAX_RESPONSE")
-    return parse_size(value, "B12KG_MAX_RESPONSE") if value else 256 * 1024 * 1024
+    return parse_size(value, "B12KG_MAX_RESPONSE") if value else 128 * 1024 * 1024
 
 
 def max_nesting() -> int:
