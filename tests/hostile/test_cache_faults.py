@@ -288,3 +288,30 @@ def test_manifest_lists_what_the_store_holds(cache_copy: Path) -> None:
     manifest = json.loads((_store(cache_copy) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format"] == "b12kg-store" and manifest["quads"] == sum(manifest["graphs"].values())
     assert all(set(f) == {"bytes", "mtime_ns", "blake2b"} for f in manifest["db_files"].values())
+
+
+@pytest.mark.slow
+def test_concurrent_loads_and_queries(cache_copy: Path, tmp_path: Path) -> None:
+    """Two loads at once both end up in the store; queries running meanwhile always answer in full."""
+    files = []
+    for name in ("one", "two"):
+        path = tmp_path / f"{name}.nt"
+        with open(path, "w", encoding="utf-8") as fh:
+            for i in range(60_000):
+                fh.write(f'<http://example.org/{name}/{i}> <http://www.w3.org/2000/01/rdf-schema#label> "{name}" .\n')
+        files.append(path)
+    env = {**os.environ, "B12KG_CACHE_DIR": str(cache_copy), "B12KG_DEBUG": ""}
+    loads = [subprocess.Popen([sys.executable, "-m", "b12kg", "load", str(f)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for f in files]
+    answers = []
+    while any(p.poll() is None for p in loads):
+        code, lines, err = _query(cache_copy)
+        answers.append((code, len(lines), "Traceback" in err))
+    for p in loads:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    assert answers and all(a == (0, EXPECTED_ROWS, False) for a in answers)
+    count = "SELECT ?l (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?l FILTER(?l IN ('one', 'two')) } GROUP BY ?l ORDER BY ?l"
+    run = run_b12kg(["query", "-e", count, "-f", "tsv"], env={"B12KG_CACHE_DIR": str(cache_copy)})
+    assert run.stdout == "l\tn\none\t60000\ntwo\t60000\n"
+    assert not [p for p in (cache_copy / "user").iterdir() if p.name.startswith(".")]

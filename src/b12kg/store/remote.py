@@ -34,6 +34,7 @@ Only the standard library (``urllib``) is used for HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -41,7 +42,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -476,15 +477,26 @@ def push_graph(
             raise ParameterError("graph and named_graphs exclude each other (one graph, or b12kg's own graphs)")
         targets = [(iri, ox.NamedNode(iri)) for iri in GRAPHS.values()]
     uploads = []
-    with tempfile.TemporaryDirectory(prefix="b12kg-push-") as tmp:
+    with _push_folder() as tmp:
         for target, from_graph in targets:
-            path = Path(tmp) / "graph.nt"
+            path = tmp / "graph.nt"
             count = _dump_triples(kg.store, path, from_graph)
             if named_graphs and count == 0:
                 continue
             _upload(target_base, target, path, replace, timeout)
             uploads.append((target or "default graph", count))
     return PushReport(target_base, uploads)
+
+
+@contextlib.contextmanager
+def _push_folder() -> Iterator[Path]:
+    """A marked temporary folder for the files of one push (those of a killed push are removed by the next)."""
+    from ..core.files import TempFolder, sweep_stale
+
+    root = Path(tempfile.gettempdir())
+    sweep_stale(root, ["b12kg-push-"])
+    with TempFolder(root, "b12kg-push-") as folder:
+        yield folder.path
 
 
 def _dump_triples(store: Any, path: Path, from_graph: Any) -> int:
@@ -574,7 +586,7 @@ def push_files(paths: Iterable[str | Path], store_url: str, *, graph: str | None
         check_iri(graph)
     _split(store_url, "graph store URL")
     uploads = []
-    with tempfile.TemporaryDirectory(prefix="b12kg-push-") as tmp:
+    with _push_folder() as tmp:
         handles: dict[str | None, Any] = {}
         counts: dict[str | None, int] = {}
         try:
@@ -587,7 +599,7 @@ def push_files(paths: Iterable[str | Path], store_url: str, *, graph: str | None
                             name = q.graph_name.value
                         fh = handles.get(name)
                         if fh is None:
-                            fh = handles[name] = open(Path(tmp) / f"{len(handles)}.nt", "wb")  # noqa: SIM115
+                            fh = handles[name] = open(tmp / f"{len(handles)}.nt", "wb")  # noqa: SIM115
                         fh.write(str(ox.Triple(q.subject, q.predicate, q.object)).encode("utf-8") + b" .\n")
                         counts[name] = counts.get(name, 0) + 1
                 except SyntaxError as e:
