@@ -28,14 +28,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import EngineCrashError, QueryTimeoutError
+
+if TYPE_CHECKING:
+    import signal
+else:
+    try:  # the C module: the same functions without the ~1 ms that ``signal`` spends building its enums
+        import _signal as signal
+    except ImportError:  # another Python implementation
+        import signal
 
 __all__ = ["Terminated", "Worker", "cli_mode", "install_cli", "run_bounded", "track_child"]
 
@@ -64,7 +71,7 @@ class _Watchdog:
         self.received = 0  # signals seen on the wake-up pipe
         self.handled = 0  # signals whose Python handler ran
         self.pending_since: float | None = None
-        self.last_signal = signal.SIGINT
+        self.last_signal: int = signal.SIGINT
         self.read_fd, self.write_fd = os.pipe()
         os.set_blocking(self.write_fd, False)
         signal.set_wakeup_fd(self.write_fd, warn_on_full_buffer=False)
@@ -92,7 +99,7 @@ class _Watchdog:
                 for number in os.read(self.read_fd, 64):
                     if number in (signal.SIGINT, signal.SIGTERM) and self._ours(number):
                         self.received += 1
-                        self.last_signal = signal.Signals(number)
+                        self.last_signal = number
                         if self.pending_since is None:
                             self.pending_since = time.monotonic()
             now = time.monotonic()
@@ -316,8 +323,10 @@ def _crashed(pid: int, what: str) -> EngineCrashError:
         _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
+        import signal as signals
+
         try:
-            name = signal.Signals(number).name
+            name = signals.Signals(number).name
         except ValueError:
             name = f"signal {number}"
         how = f"was killed by {name}"

@@ -310,10 +310,10 @@ def stale_folders(parent: Path, prefixes: Iterable[str], *, unmarked: bool = Fal
 
 def sweep_stale(parent: Path, prefixes: Iterable[str], *, unmarked: bool = False) -> list[Path]:
     """Remove the stale temporary folders of :func:`stale_folders`; returns what was removed."""
-    import shutil
-
     removed = []
     for p in stale_folders(parent, prefixes, unmarked=unmarked):
+        import shutil  # only when there is something to remove: keeps the cold query path light
+
         shutil.rmtree(p, ignore_errors=True)
         if not p.exists():
             removed.append(p)

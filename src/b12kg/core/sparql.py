@@ -44,7 +44,6 @@ _TOKENS_PATTERN = (
     r"""|(?P<open>[{(\[])|(?P<close>[})\]])"""
     r"""|(?P<word>(?<![?$\w:.-])[A-Za-z][A-Za-z0-9_.-]*(?::[^\s{}()\[\];,<>"']*)?|[?$][A-Za-z0-9_]+)"""
 )
-_PROLOGUE = r"\s*(?:#[^\n]*|PREFIX\s*[A-Za-z0-9_.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)"
 _DECLARED = r"PREFIX\s*([A-Za-z0-9_.-]*):\s*<([^>]*)>"
 
 
@@ -68,7 +67,13 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_nesting: in
             f"b12kg runs read-only queries and this is a SPARQL Update ({first}); to change the graph, edit "
             "its Turtle files or add your own with --add FILE (API: KnowledgeGraph.from_files) or "
             "'b12kg load FILE'")
-    allowed = {h.strip().lower() for h in allow_service}
+    # the full scan compiles a large pattern (~1 ms): most queries need it for neither check
+    if "SERVICE" in text.upper() or text.count("{") + text.count("(") + text.count("[") > max_nesting:
+        _scan(text, {h.strip().lower() for h in allow_service}, max_nesting)
+
+
+def _scan(text: str, allowed: set[str], max_nesting: int) -> None:
+    """Check the nesting depth and every ``SERVICE`` of ``text``, skipping strings, IRIs and comments."""
     prefixes = {**PREFIX_MAP, **dict(_regex(_DECLARED, re.I).findall(text))}
     depth = 0
     service_next = False
@@ -94,14 +99,29 @@ def check_query(text: str, *, allow_service: Iterable[str] = (), max_nesting: in
 
 
 def _first_keyword(text: str) -> str:
-    at = 0
-    while True:
-        m = _regex(_PROLOGUE, re.I).match(text, at)
-        if not m or m.end() == at:
-            break
-        at = m.end()
-    word = re.match(r"\s*([A-Za-z]+)", text[at:at + 100])
-    return word.group(1).upper() if word else ""
+    """The first keyword after the prologue (``SELECT``, ``INSERT``…), upper-case; read without a regex, so
+    that checking a query costs no pattern compilation."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif c == "<":  # the IRI of a PREFIX or BASE declaration
+            j = text.find(">", i)
+            i = n if j < 0 else j + 1
+        else:
+            j = i
+            while j < n and (text[j].isalnum() or text[j] in "_-.:"):
+                j += 1
+            word = text[i:j].upper()
+            if word in ("PREFIX", "BASE") or (word.endswith(":") and j > i):
+                i = j
+                continue
+            return word if word.isalpha() else ""
+    return ""
 
 
 def _check_service(target: str, kind: str, prefixes: Mapping[str, str], allowed: set[str]) -> None:
