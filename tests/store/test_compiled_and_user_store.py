@@ -117,7 +117,19 @@ def test_compiled_store_built_once_read_only_and_same_answers(cache_root: Path, 
     on_disk = again.store
     for q in memory.catalog:
         assert canonical_rows(again.query(q)) == canonical_rows(memory.query(q)), q.name
-    assert again.store is on_disk  # every query answered from the verified on-disk store, never a copy
+    # a program that runs many queries moves them to a private in-memory copy read from the verified store;
+    # the store it hands out stays the read-only one
+    assert again.store is on_disk and again.dataset._fast is not None and len(again.dataset._fast) == len(on_disk)
+
+
+def test_a_one_shot_command_never_copies_the_store(cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from b12kg.core import bounded
+
+    monkeypatch.setattr(bounded, "cli_mode", lambda: True)
+    kg = KnowledgeGraph.bundled(cache=True, inferred=False)
+    for _ in range(6):  # (unbounded: the watchdog of a real command line is not running here)
+        assert kg.dataset.query("ASK { b12kg:vitamin_b12 ?p ?o }", {}, "q", bounded=False).boolean is True
+    assert kg.dataset._fast is None
 
 
 def test_concurrent_builders_do_not_corrupt(cache_root: Path) -> None:

@@ -57,6 +57,10 @@ class GraphData(Protocol):
 
     def rdflib_graph(self, *, inferred: bool = False) -> rdflib.Graph: ...
 
+#: bounded queries a program runs on the compiled store before moving to an in-memory copy of it
+_COPY_AFTER = 3
+
+
 class Dataset:
     """The files of a graph and the Oxigraph store holding each in its named graph.
 
@@ -82,6 +86,8 @@ class Dataset:
         self._read_only = False  # an on-disk store opened read-only: it cannot change while open
         self._folder: Path | None = None  # the store folder of that on-disk store
         self._worker: Worker | None = None
+        self._fast: Any = None  # the private in-memory copy of the compiled store (see _query_store)
+        self._queries = 0
         self._rdflib: dict[bool, rdflib.Graph] = {}
 
     @classmethod
@@ -122,6 +128,7 @@ class Dataset:
         from . import compiled
 
         self._stop_worker()
+        self._fast, self._queries = None, 0
         if self.store_path is not None:
             store, problem = compiled.open_verified(self.store_path.parent) if damaged is None else (None, damaged)
             if store is None:
@@ -175,8 +182,8 @@ class Dataset:
             run = partial(_call, rdflib_query, graph)
             return run_bounded(run, args, timeout=limit) if bounded else run(*args)
         for attempt in (1, 2):
-            store = self.store
             try:
+                store = self._query_store()
                 if not bounded:
                     return oxigraph_query(store, text, bindings, source, allow_service=allow)
                 if self._read_only and self._worker is None:
@@ -185,15 +192,42 @@ class Dataset:
                     self._worker = Worker(partial(_call, oxigraph_query, store))
                 return run_bounded(partial(_call, oxigraph_query, store), args, timeout=limit,
                                    worker=self._worker, on_timeout=self._damage_check if self._read_only else None)
-            except (StoreDamagedError, QueryTimeoutError, EngineCrashError) as e:
+            except (StoreDamagedError, QueryTimeoutError, EngineCrashError, OSError, RuntimeError) as e:
+                if isinstance(e, (OSError, RuntimeError)) and not _damaged(e):
+                    raise
                 damage = self._damage_check() if self._read_only else None
-                if damage is None and not isinstance(e, StoreDamagedError):
+                if damage is None and not isinstance(e, (StoreDamagedError, OSError, RuntimeError)):
                     raise  # a slow or crashing query on a sound store
                 if attempt == 2 or not self._read_only:
                     raise CacheError(f"the on-disk store is damaged ({damage or e}) and rebuilding it did not help; "
                                      "run 'b12kg cache clear', or set B12KG_NO_CACHE=1") from None
                 self._open(damaged=damage or str(e))
         raise AssertionError("unreachable")
+
+    def _query_store(self) -> Any:
+        """The store queries run on: :attr:`store`, or — in a program (not a one-shot command) that has run a
+        few queries on the compiled bundled store — a private in-memory copy of it, about 3× faster per query.
+
+        The copy is read from the verified store (never from another file) and is never handed out, so the
+        worker process forked from it cannot go stale.
+        """
+        store = self.store
+        if self._fast is not None:
+            return self._fast
+        self._queries += 1
+        if not (self.cache and self._read_only and self.store_path is None) or self._queries <= _COPY_AFTER:
+            return store
+        from ..core.bounded import cli_mode
+
+        if cli_mode():
+            return store  # a one-shot command never copies the store
+        import pyoxigraph as ox
+
+        fast = ox.Store()
+        fast.bulk_extend(store.quads_for_pattern(None, None, None, None))
+        self._stop_worker()  # the next bounded query forks a worker that holds the copy
+        self._fast = fast
+        return fast
 
     def _damage_check(self) -> str | None:
         """Hash the on-disk store's files after a failed query: what is damaged (marked so), or ``None``."""
@@ -306,6 +340,12 @@ def add_inferred(store: Any, ntriples: str) -> int:
             new.append(ox.Quad(t.subject, t.predicate, t.object, graph))
     store.extend(new)
     return len(new)
+
+
+def _damaged(e: BaseException) -> bool:
+    from .engines import DAMAGE_SIGNS
+
+    return any(sign in str(e) for sign in DAMAGE_SIGNS)
 
 
 def _call(engine: Callable[..., QueryResult], target: Any, text: str, bindings: Mapping[str, Term], source: str,
