@@ -11,6 +11,7 @@ May import: :mod:`b12kg.core`, :mod:`b12kg.store`, :mod:`b12kg.queries`, :mod:`b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,8 +122,14 @@ class KnowledgeGraph:
         return cls(local_dataset())
 
     @classmethod
-    def remote(cls, url: str, *, default_graph: str | None = None, timeout: float = 60.0) -> KnowledgeGraph:
+    def remote(cls, url: str, *, default_graph: str | None = None, timeout: float | None = None,
+               max_bytes: int | None = None, method: str = "auto") -> KnowledgeGraph:
         """A graph served by a SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso…).
+
+        ``timeout`` is the total time one request may take (default ``B12KG_ENDPOINT_TIMEOUT``, 60 s),
+        ``max_bytes`` the largest response read (default ``B12KG_MAX_RESPONSE``, 128 MiB), ``method`` the
+        protocol form: ``auto`` (GET when the query fits in the URL, else a form POST), ``get``,
+        ``post-form`` or ``post-direct`` (see :class:`~b12kg.store.remote.SparqlEndpoint`).
 
         >>> kg = KnowledgeGraph.remote("http://127.0.0.1:7878/query")
         >>> kg.default_backend
@@ -130,7 +137,8 @@ class KnowledgeGraph:
         """
         from .store.remote import SparqlEndpoint
 
-        endpoint = SparqlEndpoint(url, default_graph=default_graph, timeout=timeout)
+        endpoint = SparqlEndpoint(url, default_graph=default_graph, timeout=timeout, max_bytes=max_bytes,
+                                  method=method)
         return cls(bundled_sources(), endpoint=endpoint)
 
     @classmethod
@@ -146,6 +154,8 @@ class KnowledgeGraph:
         *,
         backend: Backend | None = None,
         with_labels: bool = True,
+        timeout: float | None = None,
+        allow_service: Iterable[str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL query (text, or a :class:`NamedQuery`) with parameters bound safely.
 
@@ -153,16 +163,25 @@ class KnowledgeGraph:
         Values are bound as RDF terms, never pasted into the query text. Named queries fill
         missing parameters from their defaults; unknown names raise :class:`ParameterError`.
 
+        The query is stopped after ``timeout`` seconds (default ``B12KG_QUERY_TIMEOUT``, 60) with
+        :class:`~b12kg.core.errors.QueryTimeoutError`, and by Ctrl-C; ``SERVICE`` may call only the hosts
+        in ``allow_service`` (default none, or ``B12KG_ALLOW_SERVICE``). SPARQL Update is refused.
+
         >>> kg = KnowledgeGraph.bundled()
         >>> q = kg.catalog.get("about-concept")
         >>> len(kg.query(q, {"concept": "b12kg:muscle_spasm"})) > 0
         True
         """
         return run_query(self.dataset, query, params, backend=backend or self.default_backend,
-                         endpoint=self.endpoint, with_labels=with_labels)
+                         endpoint=self.endpoint, with_labels=with_labels, timeout=timeout,
+                         allow_service=allow_service)
 
     def run(self, name: str, params: Mapping[str, str] | None = None, **kwargs: Any) -> QueryResult:
-        """Run the named query ``name`` (see ``b12kg queries``)."""
+        """Run the named query ``name`` (see ``b12kg queries``); ``kwargs`` as for :meth:`query`."""
+        if not isinstance(name, str):
+            from .core.errors import ParameterError
+
+            raise ParameterError(f"a query name is a string (see 'b12kg queries'), not {type(name).__name__}")
         return self.query(self.catalog.get(name), params, **kwargs)
 
     def labels(self, iris: Iterable[str], *, backend: Backend | None = None) -> dict[str, str]:
@@ -184,12 +203,24 @@ class KnowledgeGraph:
         """The graph in an export format of :data:`b12kg.formats.registry.EXPORT_FORMATS`."""
         from .formats.registry import get_export_format
 
+        if not isinstance(format, str):
+            from .core.errors import FormatError
+
+            raise FormatError(f"a format is a name such as 'turtle', not {type(format).__name__}")
         return get_export_format(format).write(self.dataset)
 
     def export(self, format: str, path: str | Path) -> Path:
-        """Write the graph in ``format`` to ``path`` atomically (a temporary file, then a rename)."""
+        """Write the graph in ``format`` to ``path`` atomically (a temporary file, then a rename).
+
+        Raises :class:`~b12kg.core.errors.OutputError` when ``path`` cannot be written (naming the reason:
+        a folder, a read-only place, a full disk…).
+        """
         from .core.files import atomic_write
 
+        if not isinstance(path, (str, os.PathLike)):
+            from .core.errors import OutputError
+
+            raise OutputError(repr(path), "it is not a file path", "give a path such as b12kg.ttl")
         return atomic_write(Path(path), self.serialize(format))
 
     def stats(self) -> dict[str, int]:

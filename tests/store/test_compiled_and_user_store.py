@@ -100,19 +100,36 @@ def test_compiled_store_built_once_read_only_and_same_answers(cache_root: Path, 
     stores = list((cache_root / "stores").iterdir())
     assert [p.name for p in stores] == [f"bundled-{compiled.bundled_key(cached.sources, inferred=False)}"]
     manifest = json.loads((stores[0] / "manifest.json").read_text())
-    assert manifest["triples"] == len(memory.store) and manifest["inferred"] is False
+    assert manifest["format"] == compiled.STORE_FORMAT and manifest["inferred"] is False
+    assert manifest["quads"] == len(memory.store) == sum(manifest["graphs"].values())
+    assert set(manifest["graphs"]) == {GRAPHS[k] for k in ("ontology", "imports", "data", "mappings")}
+    db_files = {p.name: {"bytes": p.stat().st_size, "mtime_ns": p.stat().st_mtime_ns}
+                for p in (stores[0] / "db").iterdir() if p.name in manifest["db_files"]}
+    assert db_files == {n: {k: v for k, v in f.items() if k != "blake2b"} for n, f in manifest["db_files"].items()}
+    assert any(n.endswith(".sst") for n in db_files) and compiled.deep_verify(stores[0]) is None
+    assert sorted(p.name for p in stores[0].iterdir()) == ["db", "manifest.json"]  # no snapshot beside it
     inode = (stores[0] / "db").stat().st_ino
     again = KnowledgeGraph.bundled(cache=True, inferred=False)
     assert len(again.store) == len(memory.store)
     assert (stores[0] / "db").stat().st_ino == inode  # opened, not rebuilt
     with pytest.raises(RuntimeError, match="read-write"):  # opened read-only
         again.store.add(ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b"), ox.NamedNode(EX + "c")))
-    assert again.dataset._on_disk
+    on_disk = again.store
     for q in memory.catalog:
         assert canonical_rows(again.query(q)) == canonical_rows(memory.query(q)), q.name
-    # after a few queries a program runs on an in-memory copy loaded from the N-Quads snapshot
-    assert not again.dataset._on_disk and (stores[0] / "graph.nq").is_file()
-    assert len(again.store) == len(memory.store)
+    # a program that runs many queries moves them to a private in-memory copy read from the verified store;
+    # the store it hands out stays the read-only one
+    assert again.store is on_disk and again.dataset._fast is not None and len(again.dataset._fast) == len(on_disk)
+
+
+def test_a_one_shot_command_never_copies_the_store(cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from b12kg.core import bounded
+
+    monkeypatch.setattr(bounded, "cli_mode", lambda: True)
+    kg = KnowledgeGraph.bundled(cache=True, inferred=False)
+    for _ in range(6):  # (unbounded: the watchdog of a real command line is not running here)
+        assert kg.dataset.query("ASK { b12kg:vitamin_b12 ?p ?o }", {}, "q", bounded=False).boolean is True
+    assert kg.dataset._fast is None
 
 
 def test_concurrent_builders_do_not_corrupt(cache_root: Path) -> None:

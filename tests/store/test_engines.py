@@ -112,7 +112,9 @@ def test_canonical_rows() -> None:
 
 
 def test_missing_prologue_only_adds_undeclared_prefixes() -> None:
-    text = "PREFIX b12kg: <https://example.org/other/>\nSELECT * WHERE { ?s ?p ?o }"
+    text = "PREFIX b12kg: <https://example.org/other/>\nSELECT * WHERE { ?s rdfs:label b12kg:x ; skos:x ?o }"
     prologue = missing_prologue(text)
-    assert "PREFIX b12kg:" not in prologue
-    assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in prologue
+    assert "PREFIX b12kg:" not in prologue  # declared by the query itself
+    assert prologue == ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n")  # used, so added; no others
+    assert missing_prologue("ASK { ?s ?p 'a:b' }") == ""

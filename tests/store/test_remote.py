@@ -1,6 +1,6 @@
 """The remote backend against a real ``oxigraph serve`` (the ``oxigraph`` package from PyPI) started on
-127.0.0.1 and stopped by its PID: push through the Graph Store Protocol, then every named query gives the
-same answers on Oxigraph, rdflib and the endpoint."""
+127.0.0.1 and stopped by its PID: push through the Graph Store Protocol (idempotent for every format), then
+every named query gives the same answers on Oxigraph, rdflib and the endpoint, in every protocol form."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from b12kg import KnowledgeGraph
+from b12kg import B12kgNotice, KnowledgeGraph
 from b12kg.cli import cli
 from b12kg.core.errors import ParameterError, QuerySyntaxError
 from b12kg.store.engines import canonical_rows
@@ -183,8 +183,117 @@ def test_push_named_graphs_and_files(server: str, kg: KnowledgeGraph, tmp_path: 
     nt = tmp_path / "release.nt"
     nt.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
     graph = "https://example.org/file-graph"
-    assert push_file(nt, derive_store_url(server), graph=graph) == nt.stat().st_size
+    sent = push_file(nt, derive_store_url(server), graph=graph)
+    assert sent.uploads == [(graph, 1)]
     r = KnowledgeGraph.remote(server, default_graph=graph).query("SELECT ?o WHERE { ?s ?p ?o }")
     assert r.column("o") == ["c"]
     with pytest.raises(ParameterError, match="cannot push"):
         push_file(tmp_path / "x.csv", derive_store_url(server))
+
+
+# -- pushing is idempotent for every format (issue 11, item 4) -----------------------------------------------
+def _count(url: str, graph: str | None = None) -> int:
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}" if graph else \
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    n = SparqlEndpoint(url).query(q, {}).rows[0][0]
+    assert n is not None
+    return int(n.value)
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty ``oxigraph serve`` for one test (no union default graph, like a default install)."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        pytest.skip("the 'oxigraph' server (pip install oxigraph) is not installed")
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2):
+                    break
+            except (urllib.error.URLError, OSError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("oxigraph serve did not start")
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["nquads", "trig", "turtle", "nt", "owl"])
+def test_pushing_any_format_twice_changes_nothing(fresh_server: str, asserted: KnowledgeGraph, tmp_path: Path,
+                                                  fmt: str) -> None:
+    from b12kg.store.remote import push_file
+    from b12kg.store.sources import GRAPHS
+
+    ext = {"nquads": "nq", "trig": "trig", "turtle": "ttl", "nt": "nt", "owl": "owl"}[fmt]
+    path = tmp_path / f"b12kg.{ext}"
+    path.write_bytes(asserted.serialize(fmt))
+    store = derive_store_url(fresh_server)
+    first = push_file(path, store)
+    default = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    after_one = _count(fresh_server), SparqlEndpoint(fresh_server).query(default, {})
+    second = push_file(path, store)
+    assert second == first
+    assert (_count(fresh_server), SparqlEndpoint(fresh_server).query(default, {})) == after_one
+    if fmt in ("nquads", "trig"):  # each named graph replaced on its own
+        assert {name for name, _ in first.uploads} >= {GRAPHS["ontology"], GRAPHS["data"]}
+        assert _count(fresh_server, GRAPHS["data"]) == dict(first.uploads)[GRAPHS["data"]]
+    else:
+        assert first.uploads == [("default graph", first.triples)]
+
+
+@pytest.mark.slow
+def test_push_dataset_into_one_graph_and_the_empty_default_graph_hint(fresh_server: str, asserted: KnowledgeGraph,
+                                                                      tmp_path: Path) -> None:
+    nq = tmp_path / "b12kg.nq"
+    nq.write_bytes(asserted.serialize("nquads"))
+    runner = CliRunner()
+    r = runner.invoke(cli, ["push", "--endpoint", fresh_server, "--file", str(nq)])
+    assert r.exit_code == 0, r.output
+    assert "named graphs" in r.stderr  # said at push time
+    # the server has no union default graph: a query over the default graph finds nothing, and says why
+    q = subprocess.run([sys.executable, "-m", "b12kg", "query", "symptoms-by-kind", "--endpoint", fresh_server,
+                        "-f", "tsv"], capture_output=True, text=True, timeout=120)
+    assert q.returncode == 0 and q.stdout.count("\n") == 1  # the header only
+    assert q.stderr.startswith("note: the default graph of") and q.stderr.count("\n") == 1
+    assert "--union-default-graph" in q.stderr and "--endpoint-graph" in q.stderr
+    with pytest.warns(B12kgNotice, match="named graphs hold data"):
+        assert len(KnowledgeGraph.remote(fresh_server).run("symptoms-by-kind")) == 0
+    # --graph merges the dataset's graphs into one, which then answers like the local store
+    graph = "https://example.org/b12kg"
+    r = runner.invoke(cli, ["push", "--endpoint", fresh_server, "--file", str(nq), "--graph", graph])
+    assert r.exit_code == 0, r.output
+    far = runner.invoke(cli, ["query", "symptoms-by-kind", "--endpoint", fresh_server, "--endpoint-graph", graph,
+                              "-f", "tsv"])
+    near = runner.invoke(cli, ["query", "symptoms-by-kind", "-f", "tsv"], env={"B12KG_INFERRED": "0"})
+    assert far.exit_code == 0 and sorted(far.stdout.splitlines()) == sorted(near.stdout.splitlines())
+    assert far.stderr == ""
+
+
+@pytest.mark.slow
+def test_every_protocol_form_gives_the_same_answer(pushed: str, kg: KnowledgeGraph) -> None:
+    q = kg.catalog.get("symptoms-by-kind")
+    answers = {m: canonical_rows(KnowledgeGraph.remote(pushed, method=m).query(q))
+               for m in ("auto", "get", "post-form", "post-direct")}
+    assert len({repr(a) for a in answers.values()}) == 1
+    assert answers["auto"] == canonical_rows(kg.query(q))
+
+
+def test_push_refuses_a_bad_graph_iri_before_sending(tmp_path: Path) -> None:
+    nt = tmp_path / "a.nt"
+    nt.write_text('<https://example.org/a> <https://example.org/b> "c" .\n', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["push", "--endpoint", f"http://127.0.0.1:{_free_port()}/query", "--file", str(nt),
+                                 "--graph", "not an iri> {"])
+    assert r.exit_code == 2 and "not an absolute IRI" in r.stderr

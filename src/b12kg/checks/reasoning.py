@@ -104,7 +104,7 @@ def find_java(java: str | None = None) -> JavaInfo:
     tried: list[str] = []
     if java:
         if _executable(Path(java)):
-            return JavaInfo(str(Path(java)), "option")
+            return JavaInfo(os.path.abspath(java), "option")  # "./java" must not be looked up on PATH
         raise JavaNotFoundError([f"{java}: not an executable file"])
     home = os.environ.get("JAVA_HOME")
     if home:
@@ -302,21 +302,30 @@ def serialize_inferred(triples: Iterable[tuple[Term, Term, Term]], format: str, 
 
 # -- HermiT ------------------------------------------------------------------------------------
 def _run_hermit(kg: GraphData, java: JavaInfo, memory_mb: int, timeout: float | None) -> tuple[int, str]:
-    """Load the graph into an owlready2 World, save it for HermiT and run HermiT's command line."""
+    """Load the graph into an owlready2 World, save it for HermiT and run HermiT's command line.
+
+    Java runs as a child process that is stopped on the timeout, on Ctrl-C or SIGTERM of b12kg (and,
+    on Linux, when b12kg itself dies); its temporary folder is removed in every case (one left by a killed
+    run is removed by the next).
+    """
     import owlready2
     import owlready2.reasoning as owr
+
+    from ..core.files import TempFolder, sweep_stale
 
     owlready2.JAVA_EXE = java.path
     owr.JAVA_MEMORY = memory_mb
     world = owlready2.World()
+    temp_root = Path(tempfile.gettempdir())
+    sweep_stale(temp_root, ["b12kg-hermit-"])
     try:
         import io
 
         world.get_ontology("https://w3id.org/b12kg/reasoner-input").load(
             fileobj=io.BytesIO(asserted_ntriples(kg.store)), format="ntriples"
         )
-        with tempfile.TemporaryDirectory(prefix="b12kg-hermit-") as tmp:
-            path = Path(tmp) / "input.nt"
+        with TempFolder(temp_root, "b12kg-hermit-") as tmp:
+            path = tmp.path / "input.nt"
             with path.open("wb") as fh:
                 world.save(fh, format="ntriples")
             command = [
@@ -332,18 +341,50 @@ def _run_hermit(kg: GraphData, java: JavaInfo, memory_mb: int, timeout: float | 
                 "-I",
                 path.as_uri(),
             ]
-            try:
-                proc = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-            except subprocess.TimeoutExpired:
-                raise ReasonerTimeoutError(timeout or 0) from None
-            except OSError as e:
-                raise JavaNotFoundError(
-                    [f"{java.path} (from {java.origin}) cannot be started: {e}"]
-                ) from None
+            code, out, err = _run_child(command, timeout, java)
     finally:
         world.close()
-    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
-    return proc.returncode, out
+    return code, out.decode("utf-8", "replace") + err.decode("utf-8", "replace")
+
+
+def _die_with_parent() -> None:
+    """In the child, before Java starts: on Linux, be killed when b12kg dies (PR_SET_PDEATHSIG)."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _run_child(command: list[str], timeout: float | None, java: JavaInfo) -> tuple[int, bytes, bytes]:
+    """Run ``command``; kill it on the timeout or when b12kg is interrupted."""
+    import sys
+
+    from ..core.bounded import track_child, untrack_child
+
+    linux = sys.platform.startswith("linux")
+    try:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                preexec_fn=_die_with_parent if linux else None)
+    except OSError as e:
+        raise JavaNotFoundError([f"{java.path} (from {java.origin}) cannot be started: {e}"]) from None
+    track_child(proc)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ReasonerTimeoutError(timeout or 0) from None
+    finally:
+        if proc.poll() is None:  # timed out or interrupted: Java must not outlive the command
+            proc.kill()
+            proc.wait()
+        untrack_child(proc)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+    return proc.returncode, out, err
 
 
 def parse_hermit_output(output: str) -> tuple[dict[str, set[str]], dict[str, set[str]], set[str]]:
@@ -397,6 +438,10 @@ def hermit_inferences(
     is false: then the report has ``consistent=False`` and the ``explanation``).
     """
     memory_mb = parse_memory(memory)
+    if timeout is not None:
+        from ..core.settings import parse_seconds
+
+        timeout = parse_seconds(timeout, "timeout")
     info = find_java(java)
     t0 = time.perf_counter()
     code, output = _run_hermit(kg, info, memory_mb, timeout)

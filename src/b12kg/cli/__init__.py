@@ -1,20 +1,32 @@
 """Layer 7, a face: the ``b12kg`` command line, a thin layer over :mod:`b12kg`'s API.
 
-Exit codes: 0 success, 1 findings (e.g. the graph does not conform), 2 usage or runtime error.
-Heavy libraries (rdflib, pyshacl, owlready2) are imported only by the commands that need them.
+Exit codes: 0 success, 1 findings (e.g. the graph does not conform), 2 usage or runtime error, 130 after
+Ctrl-C and 143 after SIGTERM. Heavy libraries (rdflib, pyshacl, owlready2) are imported only by the
+commands that need them.
+
+The error discipline lives here: every failure reaches the user as one short message on stderr (``error:
+…`` naming the file, line, node or value and what to do) and exit code 2; an unexpected internal error
+prints one line saying so and how to see the traceback (``--debug`` or ``B12KG_DEBUG=1``). Warnings are
+one line each (``note: …`` for what b12kg repaired by itself). A reader that closes the pipe early
+(``b12kg queries | head``) ends the command quietly; a full disk or ``/dev/full`` on standard output is an
+error like any other. Ctrl-C and SIGTERM stop any command within a second, stopping child processes and
+removing temporary files (see :mod:`b12kg.core.bounded`).
 
 May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from ..core import __version__
-from ..core.errors import B12kgError
+from ..core.errors import B12kgError, shorten
 
 __all__ = ["cli", "main"]
 
@@ -41,28 +53,99 @@ Examples:
 Not medical advice: b12kg encodes one popular-science article for research use.
 """
 
+#: set by ``--debug`` (or ``B12KG_DEBUG=1``): let tracebacks through
+_DEBUG = False
+_MAX_MESSAGE = 3000
+
+
+def _debugging() -> bool:
+    if _DEBUG:
+        return True
+    from ..core.settings import debug
+
+    try:
+        return debug()
+    except B12kgError:
+        return False
+
+
+def _fail(ctx: click.Context, message: str, code: int = 2) -> NoReturn:
+    lines = [shorten(line, 600) for line in message.splitlines()] or [""]
+    text = "\n".join(lines[:40])
+    click.echo(f"error: {shorten(text, _MAX_MESSAGE)}", err=True)
+    ctx.exit(code)
+
+
+def _stdout_failed(e: OSError) -> bool:
+    return e.filename is None and e.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF)
+
 
 class _Group(click.Group):
-    """Turns b12kg errors into a message on stderr and exit code 2."""
+    """Turns every error into one message on stderr and exit code 2 (see the module docstring)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except B12kgError as e:
-            click.echo(f"error: {e}", err=True)
-            ctx.exit(2)
-        except FileNotFoundError as e:
-            click.echo(f"error: {e}", err=True)
-            ctx.exit(2)
+            if _debugging():
+                raise
+            _fail(ctx, str(e))
+        except KeyboardInterrupt as e:
+            from ..core.bounded import Terminated
+
+            terminated = isinstance(e, Terminated)
+            click.echo("terminated" if terminated else "\ninterrupted", err=True)
+            ctx.exit(143 if terminated else 130)
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(0)
+        except OSError as e:
+            if _debugging():
+                raise
+            if _stdout_failed(e):
+                _quiet_stdout()
+                _fail(ctx, f"cannot write to standard output: {e.strerror}; redirect it to a file that has room "
+                           "(or use -o FILE)")
+            where = f"{e.filename}: " if e.filename else ""
+            _fail(ctx, f"{where}{e.strerror or e}")
+        except MemoryError:
+            _fail(ctx, "out of memory; use a smaller graph or query, or a machine with more memory")
+        except RecursionError:
+            if _debugging():
+                raise
+            _fail(ctx, "the input is nested too deeply to be processed; simplify it")
+        except Exception as e:
+            if _debugging():
+                raise
+            text = shorten(str(e).strip().replace("\n", " "), 300)
+            if any(sign in text for sign in ("Corruption", "checksum mismatch")):
+                _fail(ctx, f"the on-disk cache is damaged ({text}); run 'b12kg cache clear' and try again")
+            _fail(ctx, f"internal error ({type(e).__name__}: {text}); this is a bug in b12kg: run the command again "
+                       "with --debug (or B12KG_DEBUG=1) to see the traceback, and report it")
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="b12kg")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error (also: B12KG_DEBUG=1).")
+def cli(debug: bool) -> None:
     """b12kg: a knowledge graph of vitamin B12, nerve function and muscle spasms.
 
     Query it with SPARQL, validate it with SHACL and export it for other tools.
     """
+    global _DEBUG
+    _DEBUG = _DEBUG or debug
 
 
 def _register() -> None:
@@ -77,6 +160,48 @@ def _register() -> None:
 _register()
 
 
+def _one_line_warnings() -> None:
+    """Print each warning as one line on stderr (``note:`` for what b12kg repaired by itself)."""
+    import warnings
+
+    from ..core.errors import B12kgNotice
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
+             line: str | None = None) -> None:
+        kind = "note" if issubclass(category, B12kgNotice) else "warning"
+        text = " ".join(str(message).split())
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"{kind}: {shorten(text, 600)}\n")
+
+    warnings.showwarning = show
+
+
 def main() -> None:
     """Entry point of the ``b12kg`` console script."""
-    sys.exit(cli.main(prog_name="b12kg", standalone_mode=True))
+    from ..core.bounded import install_cli
+
+    install_cli()
+    _one_line_warnings()
+    try:
+        code = cli.main(prog_name="b12kg", standalone_mode=False)
+    except click.ClickException as e:
+        e.show()
+        code = e.exit_code
+    except click.Abort:
+        click.echo("\ninterrupted", err=True)
+        code = 130
+    except KeyboardInterrupt as e:  # before a command started
+        from ..core.bounded import Terminated
+
+        code = 143 if isinstance(e, Terminated) else 130
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+    except OSError as e:
+        _quiet_stdout()
+        click.echo(f"error: cannot write to standard output: {e.strerror}", err=True)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

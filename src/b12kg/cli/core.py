@@ -12,7 +12,7 @@ from ..core.files import atomic_write
 from ..formats.registry import EXPORT_FORMATS, RESULT_FORMATS, get_export_format, get_result_format
 from ..graph import KnowledgeGraph
 from ..queries.catalog import NamedQuery, QueryCatalog, load_query_file
-from .options import graph_options, load_graph
+from .options import graph_options, load_graph, query_limit_options
 from .output import (
     RDF_RESULT_FORMATS,
     Progress,
@@ -98,11 +98,14 @@ def _complete_export_format(ctx: click.Context, param: click.Parameter, incomple
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the results to this file (.csv, .tsv, .json, .txt; .ttl, .nt… for CONSTRUCT).")
 @table_options
+@query_limit_options
 @quiet_option
 @graph_options("Query")
 def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], fmt: str | None,
           backend: str | None, endpoint: str | None, endpoint_graph: str | None, output: str | None,
-          width: int | None, no_wrap: bool, no_ids: bool, quiet: bool,
+          width: int | None, no_wrap: bool, no_ids: bool,
+          timeout: float | None, allow_service: tuple[str, ...], endpoint_method: str, max_response: int | None,
+          quiet: bool,
           files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Run a named query, a .rq file, or SPARQL text (-e).
 
@@ -127,11 +130,8 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
     q: NamedQuery | str
     if expr:
         q = expr
-    elif name_or_file and (name_or_file.endswith(".rq") or Path(name_or_file).is_file()):
-        path = Path(name_or_file)
-        if not path.is_file():
-            raise click.BadParameter(f"no such query file {name_or_file!r}", param_hint="NAME_OR_FILE")
-        q = load_query_file(path)
+    elif name_or_file and (name_or_file.endswith(".rq") or Path(name_or_file).exists()):
+        q = load_query_file(Path(name_or_file))
     else:
         q = QueryCatalog().get(name_or_file or "")
     fmt = fmt or (result_format_for(output) if output else "table")
@@ -140,11 +140,14 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
     if endpoint and backend not in (None, "remote"):
         raise click.UsageError(f"--endpoint sends the query to a server; it excludes --backend {backend}")
     if endpoint:
-        kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph)
+        kg = KnowledgeGraph.remote(endpoint, default_graph=endpoint_graph, method=endpoint_method,
+                                   max_bytes=max_response)
     else:
         kg = load_graph(files, extra, local=True)
     refuse_overwriting_inputs(output, kg, [q.path] if isinstance(q, NamedQuery) and q.path else [])
-    result = kg.query(q, _params(params), backend=backend)  # type: ignore[arg-type]
+    allow = allow_service or None
+    result = kg.query(q, _params(params), backend=backend, timeout=timeout,  # type: ignore[arg-type]
+                      allow_service=allow)
     if fmt in RDF_RESULT_FORMATS:
         data = result_rdf(result, fmt)
         if output:

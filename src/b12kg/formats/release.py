@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,8 @@ from ..store.dataset import Dataset, GraphData
 from ..store.sources import GRAPHS, bundled_sources
 
 __all__ = [
-    "BASE_GRAPHS", "FULL_GRAPHS", "BuildError", "BuildResult", "build_release", "release_checks", "release_graph",
+    "BASE_GRAPHS", "FULL_GRAPHS", "RELEASE_FORMAT", "BuildError", "BuildResult", "build_release", "check_output_folder",
+    "release_checks", "release_graph",
 ]
 
 #: named graphs of ``b12kg-base``: the native axioms and the curated data
@@ -233,7 +233,8 @@ def build_release(
 
     ``kg`` defaults to :func:`release_graph` (the bundled graph with HermiT's inferences); a given
     ``kg`` is used as it is (its ``inferred`` graph, if any, goes into the full release).
-    Raises :class:`BuildError` if ``output`` exists, is not empty and is not an earlier release.
+    Raises :class:`BuildError` if ``output`` exists, is not empty and is not an earlier release holding only
+    the files its manifest lists (see :func:`check_output_folder`): nothing b12kg did not write is removed.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "dist"
@@ -243,12 +244,10 @@ def build_release(
     """
     from ..core import __version__
 
+    if not isinstance(output, (str, os.PathLike)):
+        raise BuildError(f"the output folder must be a path, not {type(output).__name__}")
     out = Path(output)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
-        raise BuildError(
-            f"{out}: exists and is not a b12kg release directory (no manifest.json); "
-            "choose a new or empty directory"
-        )
+    check_output_folder(out)
     if kg is None:
         kg, inferred = release_graph(reasoner=reasoner, progress=progress)
     else:
@@ -261,6 +260,7 @@ def build_release(
         release_checks(kg, progress)
     info = _ontology_info(kg)
     manifest: dict[str, Any] = {
+        "format": RELEASE_FORMAT,
         "name": "b12kg",
         "title": info["title"],
         "version": info["version"],
@@ -296,10 +296,67 @@ def build_release(
         os.chmod(tmp / "manifest.json", 0o644)
         _say(progress, f"release complete: {len(files) + 1} files")
 
-    if out.exists() and not any(out.iterdir()):
-        shutil.rmtree(out)
+    check_output_folder(out)  # again: the checks above took a while
     atomic_directory(out, fill)
     return BuildResult(out, manifest)
+
+
+#: the format marker of a release's ``manifest.json``
+RELEASE_FORMAT = "b12kg-release"
+
+
+def check_output_folder(out: Path) -> None:
+    """Raise :class:`BuildError` unless ``out`` may be replaced by a new release: it does not exist, is an
+    empty folder, or is a b12kg release (its ``manifest.json`` says so) holding exactly the files its
+    manifest lists, unchanged. Nothing b12kg did not write is ever removed."""
+    from ..core.files import not_a_readable_file
+
+    target = out.resolve() if out.is_symlink() else out
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise BuildError(f"{out} exists and is not a folder; choose a new or empty output folder")
+    try:
+        present = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
+    except OSError as e:
+        raise BuildError(f"{out} cannot be read ({e.strerror}); choose another output folder") from None
+    if not present:
+        return
+    refuse = f"choose a new or empty output folder, or move them out of {out}"
+    if not_a_readable_file(target / "manifest.json") is not None:
+        raise BuildError(f"{out} is not empty and is not a b12kg release (it holds no release manifest.json), so "
+                         f"b12kg will not replace it: {refuse.replace('move them', 'move its files')}")
+    try:
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        listed = {str(f["path"]): str(f["sha256"]) for f in manifest["files"]}
+        if manifest.get("name") != "b12kg" or manifest.get("format", RELEASE_FORMAT) != RELEASE_FORMAT:
+            raise ValueError("not a b12kg release")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise BuildError(f"{out} is not a b12kg release ({out}/manifest.json is not the manifest of one), so b12kg "
+                         f"will not replace it: {refuse.replace('move them', 'move its files')}") from None
+    folders = {str(parent) for rel in listed for parent in Path(rel).parents if str(parent) != "."}
+    foreign = [p for p in present if p != "manifest.json" and p not in listed and p not in folders]
+    changed = []
+    for rel, digest in sorted(listed.items()):
+        path = target / rel
+        if path.is_symlink() or not path.is_file():
+            if path.exists() or path.is_symlink():
+                foreign.append(rel)
+            continue
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        if h.hexdigest() != digest:
+            changed.append(rel)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise BuildError(f"{out} holds files the b12kg release did not write ({shown}); b12kg never removes "
+                         f"those: {refuse}")
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        raise BuildError(f"{out} holds release files changed since the build ({shown}); b12kg will not overwrite "
+                         f"edited files: {refuse}")
 
 
 def release_checks(kg: GraphData, progress: Progress | None = None) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..core.errors import QueryNotFoundError
+from ..core.errors import QueryFileError, QueryNotFoundError, shorten
 from ..core.resources import queries_dir
 
 __all__ = ["NamedQuery", "Parameter", "QueryCatalog", "parse_header"]
@@ -132,10 +132,26 @@ class QueryCatalog:
 
 
 def load_query_file(path: Path) -> NamedQuery:
-    """Read a ``.rq`` file into a :class:`NamedQuery` (the name is the file stem)."""
-    text = path.read_text(encoding="utf-8")
+    """Read a ``.rq`` file into a :class:`NamedQuery` (the name is the file stem).
+
+    Raises :class:`QueryFileError` naming the file when it is not a readable regular file, not UTF-8 text
+    or has a bad ``# param:`` header line.
+    """
+    from ..core.files import not_a_readable_file
+
+    problem = not_a_readable_file(Path(path))
+    if problem is not None:
+        raise QueryFileError(f"query file {path}: {problem}")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        line = e.object[:e.start].count(b"\n") + 1
+        raise QueryFileError(f"query file {path}, line {line}: not UTF-8 text (byte 0x{e.object[e.start]:02X}); "
+                             "save it as UTF-8") from None
+    except OSError as e:
+        raise QueryFileError(f"query file {path}: cannot be read ({e.strerror})") from None
     try:
         title, description, params = parse_header(text)
     except ValueError as e:
-        raise ValueError(f"{path}: {e}") from None
-    return NamedQuery(path.stem, text, title, description, params, path)
+        raise QueryFileError(f"query file {path}: {shorten(str(e), 300)}") from None
+    return NamedQuery(Path(path).stem, text, title, description, params, Path(path))

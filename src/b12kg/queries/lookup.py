@@ -33,7 +33,10 @@ def labels(execute: Execute, iris: Iterable[str]) -> dict[str, str]:
     q = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?l "
          'FILTER(lang(?l) = "" || langMatches(lang(?l), "en")) }')
     out: dict[str, str] = {}
-    for s, label in execute(q, {}, "the label lookup").rows:
+    for row in execute(q, {}, "the label lookup").rows:
+        if len(row) != 2:  # a remote endpoint that answers something else: no labels from it
+            continue
+        s, label = row
         if s is None or label is None or not s.is_iri:
             continue
         if s.value not in out or label.value < out[s.value]:

@@ -5,18 +5,23 @@ folder named by the environment variable ``B12KG_CACHE_DIR``):
 
 ``stores/bundled-<key>/``
     The bundled graph (ontology, imports, data, mappings and, when available, the OWL RL closure in the
-    ``inferred`` named graph) compiled once. ``<key>`` is a SHA-256 of the bytes of every input file,
-    the b12kg and pyoxigraph versions, the code that generates triples (``sssom.py``, ``closure.py``)
-    and the ``inferred`` switch: any change to any of them gives a new store. A store is built in a
-    temporary folder beside it and renamed into place when complete, so readers never see a half-built
-    store and two processes building at once cannot corrupt it (the loser of the race discards its copy).
-    Readers open it with ``pyoxigraph.Store.read_only``.
-
+    ``inferred`` named graph) compiled once. ``<key>`` is a hash of the bytes of every input file, the
+    b12kg and pyoxigraph versions, the code that generates triples and the ``inferred`` switch: any change
+    to any of them gives a new store.
 ``user/gen-*/``
-    The *user store*: the bundled graph plus the files added with ``b12kg load`` (named graph
-    ``external``). Each ``load`` writes a new generation (a RocksDB checkpoint of the previous one, then
-    the new files streamed in with ``bulk_load``) and switches the pointer file ``user/CURRENT``
-    atomically; ``b12kg load --reset`` removes it. See :mod:`b12kg.store.userstore`.
+    The *user store* of ``b12kg load`` (see :mod:`b12kg.store.userstore`).
+
+Each store is one verified thing: a ``db/`` folder (RocksDB) and a ``manifest.json`` saying what it holds
+(its format, key, number of quads per named graph) and the size, modification time and BLAKE2b hash of
+every database file. A store is built in a marked temporary folder beside it and renamed into place only
+when complete, so no reader ever sees half a store, and two processes building at once cannot corrupt it
+(the loser discards its copy). Opening checks the manifest and each file's size and modification time
+(one ``stat`` per file, ~0.1 ms: a cut, partly copied, replaced or rewritten file fails it); when a query
+on the store fails or runs out of time, the files are hashed (:func:`deep_verify`) to tell a damaged store
+from a slow query, and ``b12kg cache info`` hashes them too. A store that fails a check is moved aside and
+rebuilt, with a one-line notice (:class:`~b12kg.core.errors.B12kgNotice`); nothing is ever answered from a
+damaged or partial copy. Temporary folders left by a killed process are removed the next time a store is
+opened or built.
 
 Nothing here imports rdflib, owlready2, pyshacl, curies or platformdirs on the read path.
 
@@ -38,39 +43,77 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import CacheError
+from ..core.errors import B12kgNotice, CacheError, shorten
 
 if TYPE_CHECKING:
     from .sources import Source
 
 __all__ = [
+    "STORE_FORMAT",
     "STORE_LAYOUT",
+    "TEMP_PREFIXES",
     "CacheError",
+    "build_folder",
     "bundled_key",
     "cache_dir",
     "clear_cache",
     "compiled_store",
     "compiled_store_path",
-    "snapshot_path",
+    "deep_verify",
+    "discard",
+    "mark_damaged",
+    "notice",
+    "open_compiled",
+    "open_verified",
+    "stale_temporary_folders",
+    "verify_folder",
 ]
 
+#: the format marker of a store folder's manifest
+STORE_FORMAT = "b12kg-store"
 #: bump when the layout of a compiled store changes
-STORE_LAYOUT = 2
+STORE_LAYOUT = 4
+#: name prefixes of the temporary folders b12kg makes in the cache
+TEMP_PREFIXES = (".build-", ".trash-", ".convert-", ".new-")
 #: how long an unused compiled store of an older key is kept (seconds)
 _KEEP_OLD = 3600.0
 _GENERATORS = ("sssom.py", "closure.py", "dataset.py")
+_UNLISTED = ("LOCK", "LOG")  # database files that may change without the data changing
+#: the file that marks a store found damaged
+DAMAGED = "DAMAGED"
 
 
 def cache_dir() -> Path:
     """The cache folder: ``$B12KG_CACHE_DIR`` or ``platformdirs.user_cache_dir("b12kg")`` (created).
 
-    On Linux and macOS the platformdirs rule is applied directly (importing platformdirs costs ~10 ms
-    on every cold query); ``tests/test_cache.py`` checks that both give the same folder.
+    Raises :class:`CacheError` naming the folder and the fix when it cannot be used. On Linux and macOS
+    the platformdirs rule is applied directly (importing platformdirs costs ~10 ms on every cold query).
     """
     env = os.environ.get("B12KG_CACHE_DIR", "").strip()
-    path = Path(env).expanduser() if env else _default_cache_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    if env:
+        path = Path(os.path.expanduser(env))
+        if env.startswith("~") and str(path).startswith("~"):
+            raise _unusable(f"B12KG_CACHE_DIR={shorten(env, 80)!r} names the home folder of a user this system "
+                            "does not know; give a folder path")
+    else:
+        path = _default_cache_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise _unusable(f"the cache folder {path} is a file, not a folder; move it away or set B12KG_CACHE_DIR "
+                        "to a folder") from None
+    except OSError as e:
+        from ..core.files import output_error
+
+        raise _unusable(f"cannot use the cache folder {path}: {output_error(e, path).reason}; set "
+                        "B12KG_CACHE_DIR to a folder you can write to") from None
     return path
+
+
+def _unusable(message: str) -> CacheError:
+    err = CacheError(message)
+    err.folder_unusable = True  # type: ignore[attr-defined]
+    return err
 
 
 def _default_cache_dir() -> Path:
@@ -82,6 +125,13 @@ def _default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("b12kg"))
+
+
+def notice(message: str) -> None:
+    """Tell the user about something the cache repaired (one line: the CLI prints it on stderr)."""
+    import warnings
+
+    warnings.warn(message, B12kgNotice, stacklevel=3)
 
 
 # -- keys -----------------------------------------------------------------------------------------
@@ -100,7 +150,10 @@ def bundled_key(sources: Sequence[Source], *, inferred: bool) -> str:
     h.update(f"b12kg {__version__}\npyoxigraph {pyoxigraph.__version__}\nlayout {STORE_LAYOUT}\n".encode())
     h.update(f"inferred {bool(inferred)}\n".encode())
     for src in sources:
-        data = src.path.read_bytes() if src.path.is_file() else b""
+        try:
+            data = src.path.read_bytes() if src.path.is_file() else b""
+        except OSError:
+            data = b""  # reported by the parser when the store is built
         h.update(f"{src.kind}\t{src.path.name}\t{len(data)}\n".encode())
         h.update(data)
     here = Path(__file__).resolve().parent
@@ -120,94 +173,127 @@ def _hasher() -> Any:
     return blake2b(digest_size=16)
 
 
-# -- compiled (bundled) stores ----------------------------------------------------------------------
-def compiled_store_path(sources: Sequence[Source], *, inferred: bool) -> Path:
-    """The ``db`` folder of the compiled store of ``sources`` (which may not exist yet)."""
-    return cache_dir() / "stores" / f"bundled-{bundled_key(sources, inferred=inferred)}" / "db"
+# -- store folders: build, verify, open --------------------------------------------------------------
+def verify_folder(folder: Path, key: str | None = None, *, deep: bool = False) -> str | None:
+    """What is wrong with the store folder ``folder`` (``None`` when its manifest and files check out).
 
-
-def compiled_store(sources: Sequence[Source], fill: Callable[[Any], None], *, inferred: bool) -> Any:
-    """Open the compiled store of ``sources`` read-only, building it first with ``fill(store)`` if needed.
-
-    ``fill`` receives an empty on-disk :class:`pyoxigraph.Store` and loads every source into it.
-    Raises :class:`CacheError` when the cache folder is not usable (callers fall back to memory).
+    ``key`` is the cache key it must have been built for. Checks the manifest's format marker and that
+    every database file it lists is there with its recorded size and modification time; ``deep`` also
+    compares each file's hash (see :func:`deep_verify`).
     """
+    try:
+        return (folder / DAMAGED).read_text(encoding="utf-8").strip() or "it was found damaged"
+    except OSError:
+        pass
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "its manifest.json is missing"
+    except (OSError, ValueError) as e:
+        return f"its manifest.json cannot be read ({shorten(str(e), 80)})"
+    if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
+        return "its manifest.json is not a b12kg store manifest"
+    if key is not None and manifest.get("key") != key:
+        return "it was built from other files"
+    files = manifest.get("db_files")
+    if not isinstance(files, dict) or not files:
+        return "its manifest.json lists no database files"
+    db = folder / "db"
+    for name, recorded in files.items():
+        try:
+            st = (db / str(name)).stat()
+            size, mtime, digest = recorded["bytes"], recorded["mtime_ns"], recorded["blake2b"]
+        except OSError:
+            return f"its database file {name} is missing"
+        except (TypeError, KeyError):
+            return "its manifest.json does not describe its database files"
+        if st.st_size != size:
+            return f"its database file {name} has {st.st_size} bytes instead of {size}"
+        if st.st_mtime_ns != mtime:
+            return f"its database file {name} was changed after the store was built"
+        if deep and _file_hash(db / str(name)) != digest:
+            return f"the content of its database file {name} differs from when it was built"
+    return None
+
+
+def mark_damaged(folder: Path, reason: str) -> None:
+    """Record in ``folder`` that its store is damaged, so that every later open rebuilds or repairs it."""
+    with contextlib.suppress(OSError):
+        (folder / DAMAGED).write_text(reason + "\n", encoding="utf-8")
+
+
+def deep_verify(folder: Path) -> str | None:
+    """:func:`verify_folder` with every database file hashed (~2 ms per MB): finds a bit flipped on disk."""
+    return verify_folder(folder, deep=True)
+
+
+def _file_hash(path: Path) -> str:
+    h = _hasher()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return str(h.hexdigest())
+
+
+def open_verified(folder: Path, key: str | None = None) -> tuple[Any, str | None]:
+    """``(read-only store, None)`` when ``folder`` checks out and opens, else ``(None, what is wrong)``."""
     import pyoxigraph as ox
 
-    key = bundled_key(sources, inferred=inferred)
+    problem = verify_folder(folder, key)
+    if problem is not None:
+        return None, problem
     try:
-        stores = cache_dir() / "stores"
-        final = stores / f"bundled-{key}"
-        db = final / "db"
-        if db.is_dir():
-            try:
-                return ox.Store.read_only(str(db))
-            except OSError:  # damaged (e.g. disk full when it was copied): move it away and rebuild
-                discard(final)
-        stores.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise CacheError(f"cache folder not usable: {e}") from None
-    try:
-
-        def fill_compact(disk: Any) -> None:
-            # parse into memory, then write the disk store in one bulk load: one file per index, which
-            # makes the read-only open of a cold query cheaper than one set of files per source
-            mem = ox.Store()
-            fill(mem)
-            disk.bulk_extend(mem.quads_for_pattern(None, None, None, None))
-
-        build_folder(final, fill_compact, {"key": key, "kind": "bundled", "inferred": inferred,
-                                     "sources": [[s.kind, str(s.path)] for s in sources]}, snapshot=True)
-        _prune(stores, keep=final)
-        return ox.Store.read_only(str(db))
-    except OSError as e:
-        raise CacheError(f"cannot write the compiled store in {stores}: {e}") from None
+        return ox.Store.read_only(str(folder / "db")), None
+    except (OSError, RuntimeError, ValueError) as e:
+        return None, f"its database cannot be opened ({shorten(str(e).strip(), 120)})"
 
 
-def build_folder(final: Path, fill: Callable[[Any], None], manifest: dict[str, Any], seed: Any = None,
-           snapshot: bool = False) -> None:
+def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], manifest: dict[str, Any],
+                 seed: Any = None) -> Path:
     """Build a store folder (``db/`` + ``manifest.json``) in a temporary folder, then rename it to ``final``.
 
-    ``seed`` (an on-disk store) is checkpointed into the new folder first (hard links, no parsing).
-    ``snapshot`` also writes ``graph.nq``, the same quads as N-Quads (see :func:`snapshot_path`).
+    ``seed`` (an on-disk store) is checkpointed into the new folder first (hard links, no parsing);
+    ``fill(store)`` then adds the rest and may return more manifest entries. If another process put a
+    good store at ``final`` first, that one is kept. Returns ``final``.
     """
-    import shutil
-    import tempfile
-
     import pyoxigraph as ox
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".build-{final.name}-", dir=final.parent))
-    try:
+    from ..core.files import TempFolder
+
+    with TempFolder(final.parent, f".build-{final.name}-") as tmp:
         if seed is not None:
-            seed.backup(str(tmp / "db"))
-        store = ox.Store(str(tmp / "db"))
-        fill(store)
+            seed.backup(str(tmp.path / "db"))
+        store = ox.Store(str(tmp.path / "db"))
+        extra = fill(store) or {}
         store.flush()
         store.optimize()
-        if snapshot:
-            store.dump(output=str(tmp / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-        manifest = {**manifest, "created": time.time(), "triples": len(store)}
-        del store  # closes the database (releases its lock) before the folder moves
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        graphs = _graph_counts(store)
+        del store  # closes the database (writes its last files, releases its lock) before they are listed
+        db_files = {p.name: {"bytes": p.stat().st_size, "mtime_ns": p.stat().st_mtime_ns, "blake2b": _file_hash(p)}
+                    for p in sorted((tmp.path / "db").iterdir()) if p.is_file() and not p.name.startswith(_UNLISTED)}
+        full = {"format": STORE_FORMAT, "layout": STORE_LAYOUT, **manifest, **extra, "created": time.time(),
+                "quads": sum(graphs.values()), "graphs": graphs, "db_files": db_files}
+        (tmp.path / "manifest.json").write_text(json.dumps(full, indent=1), encoding="utf-8")
         try:
-            os.rename(tmp, final)
+            tmp.commit(final)
         except OSError:
-            if not (final / "db").is_dir():
+            if verify_folder(final, manifest.get("key")) is not None:
                 raise
-            shutil.rmtree(tmp, ignore_errors=True)  # another process finished the same store first
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            # another process finished the same store first: keep theirs (ours is removed on exit)
+    return final
 
 
-def snapshot_path(db: Path) -> Path | None:
-    """The N-Quads snapshot beside a compiled store's ``db`` folder, if it has one.
+def _graph_counts(store: Any) -> dict[str, int]:
+    """Quads per named graph (``default`` for the default graph); keeps no reference to ``store``."""
+    import pyoxigraph as ox
 
-    Loading it into an in-memory store takes about as long as opening ``db`` read-only (~15 ms for the
-    bundled graph) and in-memory queries run ~3× faster, so a program running many queries moves to it.
-    """
-    p = db.parent / "graph.nq"
-    return p if p.is_file() else None
+    counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(counts, ox.QuerySolutions)
+    graphs = {str(row[0].value): int(row[1].value) for row in counts}
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        graphs["default"] = default
+    return graphs
 
 
 def discard(path: Path) -> None:
@@ -221,18 +307,83 @@ def discard(path: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
+# -- compiled (bundled) stores ----------------------------------------------------------------------
+def compiled_store_path(sources: Sequence[Source], *, inferred: bool) -> Path:
+    """The ``db`` folder of the compiled store of ``sources`` (which may not exist yet)."""
+    return cache_dir() / "stores" / f"bundled-{bundled_key(sources, inferred=inferred)}" / "db"
+
+
+def compiled_store(sources: Sequence[Source], fill: Callable[[Any], None], *, inferred: bool,
+                   rebuild: str | None = None) -> Any:
+    """The store of :func:`open_compiled` (without its folder)."""
+    return open_compiled(sources, fill, inferred=inferred, rebuild=rebuild)[0]
+
+
+def open_compiled(sources: Sequence[Source], fill: Callable[[Any], None], *, inferred: bool,
+                  rebuild: str | None = None) -> tuple[Any, Path]:
+    """Open the compiled store of ``sources`` read-only, building it first with ``fill(store)`` if needed.
+
+    ``fill`` receives an empty in-memory :class:`pyoxigraph.Store` and loads every source into it.
+    A store that fails its checks is rebuilt with a notice; ``rebuild`` (the reason) forces that.
+    Raises :class:`CacheError` when the cache folder is not usable (callers fall back to memory).
+    """
+    import pyoxigraph as ox
+
+    from ..core.files import sweep_stale
+
+    key = bundled_key(sources, inferred=inferred)
+    stores = cache_dir() / "stores"
+    final = stores / f"bundled-{key}"
+    sweep_stale(stores, TEMP_PREFIXES, unmarked=True)
+    if final.exists():
+        store, problem = (None, rebuild) if rebuild else open_verified(final, key)
+        if store is not None:
+            return store, final
+        notice(f"the compiled store in {final} was damaged ({problem}); rebuilding it")
+        discard(final)
+    try:
+        stores.mkdir(parents=True, exist_ok=True)
+
+        def fill_compact(disk: Any) -> None:
+            # parse into memory, then write the disk store in one bulk load: one file per index, which
+            # makes the read-only open of a cold query cheaper than one set of files per source
+            mem = ox.Store()
+            fill(mem)
+            disk.bulk_extend(mem.quads_for_pattern(None, None, None, None))
+
+        build_folder(final, fill_compact, {"key": key, "kind": "bundled", "inferred": inferred,
+                                           "sources": [[s.kind, s.path.name] for s in sources]})
+        _prune(stores, keep=final)
+    except OSError as e:
+        raise CacheError(f"cannot write the compiled store in {stores}: {e}") from None
+    store, problem = open_verified(final, key)
+    if store is None:
+        raise CacheError(f"the compiled store in {final} cannot be used right after it was built ({problem}); "
+                         "check the disk, or set B12KG_NO_CACHE=1")
+    return store, final
+
+
 def _prune(stores: Path, keep: Path) -> None:
-    """Delete compiled stores of other keys and abandoned build folders older than an hour."""
+    """Delete compiled stores of other keys older than an hour."""
     now = time.time()
     for p in stores.iterdir():
-        if p == keep:
+        if p == keep or not p.name.startswith("bundled-"):
             continue
         try:
             age = now - p.stat().st_mtime
         except OSError:
             continue
-        if age > _KEEP_OLD and (p.name.startswith(("bundled-", ".build-", ".trash-"))):
+        if age > _KEEP_OLD:
             discard(p)
+
+
+def stale_temporary_folders() -> list[Path]:
+    """Temporary folders that killed b12kg processes left in the cache (removed by the next query or load)."""
+    from ..core.files import stale_folders
+
+    root = cache_dir()
+    return [p for folder in (root / "stores", root / "user")
+            for p in stale_folders(folder, TEMP_PREFIXES, unmarked=True)]
 
 
 def clear_cache() -> list[Path]:

@@ -12,16 +12,30 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..core.errors import GraphParseError
+from ..core.errors import CacheError, EngineCrashError, GraphParseError, QueryTimeoutError, StoreDamagedError
 from ..core.prefixes import PREFIX_MAP
-from .sources import GRAPHS, Source, bundled_sources, cache_default, inferred_default, oxigraph_format, syntax_message
+from .sources import (
+    GRAPHS,
+    Source,
+    bundled_sources,
+    cache_default,
+    check_readable,
+    inferred_default,
+    oxigraph_format,
+    syntax_message,
+)
 
 if TYPE_CHECKING:
     import rdflib
+
+    from ..core.bounded import Worker
+    from ..core.results import QueryResult
+    from ..core.terms import Term
 
 __all__ = ["Dataset", "GraphData", "add_inferred"]
 
@@ -43,9 +57,8 @@ class GraphData(Protocol):
 
     def rdflib_graph(self, *, inferred: bool = False) -> rdflib.Graph: ...
 
-#: queries answered from the on-disk compiled store before it is copied into memory (a cold CLI query
-#: makes two: the query and its label lookup)
-_PROMOTE_AFTER = 2
+#: bounded queries a program runs on the compiled store before moving to an in-memory copy of it
+_COPY_AFTER = 3
 
 
 class Dataset:
@@ -53,18 +66,27 @@ class Dataset:
 
     ``cache`` compiles the sources once into an on-disk store in the user cache (see
     :mod:`b12kg.store.compiled`); ``store_path`` opens an existing on-disk store read-only (the user
-    store of ``b12kg load``); otherwise the sources are parsed into memory on first use. ``inferred``
-    adds the OWL RL closure in the ``inferred`` named graph.
+    store of ``b12kg load``; ``repair(reason, store_path)`` rebuilds it and returns its new path when it
+    turns out to be damaged); otherwise the sources are parsed into memory on first use. ``inferred`` adds the OWL RL
+    closure in the ``inferred`` named graph.
+
+    Queries go through :meth:`query`, which bounds them in time (see :mod:`b12kg.core.bounded`) and
+    rebuilds a damaged on-disk store once (with a notice) before giving up with a
+    :class:`~b12kg.core.errors.CacheError` that says what to do.
     """
 
     def __init__(self, sources: Iterable[Source], *, cache: bool = False, inferred: bool = False,
-                 store_path: Path | None = None) -> None:
+                 store_path: Path | None = None, repair: Callable[[str, Path], Path] | None = None) -> None:
         self.sources: list[Source] = list(sources)
         self.cache = cache
         self.inferred = inferred
         self.store_path = store_path
+        self._repair_user = repair
         self._store: Any = None
-        self._on_disk = False  # the store is the compiled store of the cache, opened read-only
+        self._read_only = False  # an on-disk store opened read-only: it cannot change while open
+        self._folder: Path | None = None  # the store folder of that on-disk store
+        self._worker: Worker | None = None
+        self._fast: Any = None  # the private in-memory copy of the compiled store (see _query_store)
         self._queries = 0
         self._rdflib: dict[bool, rdflib.Graph] = {}
 
@@ -76,61 +98,153 @@ class Dataset:
 
     @classmethod
     def from_files(cls, paths: Sequence[str | Path], *, with_bundled: bool = False) -> Dataset:
-        """RDF files (in memory), optionally on top of the bundled graph (then in the ``external`` graph)."""
+        """RDF files (in memory), optionally on top of the bundled graph (then in the ``external`` graph).
+
+        ``paths`` is a list of paths (one path alone is taken as a list of one).
+        """
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        if not isinstance(paths, Iterable):
+            raise GraphParseError(repr(paths), None, "is not a list of file paths")
+        files = []
+        for p in paths:
+            if not isinstance(p, (str, os.PathLike)):
+                raise GraphParseError(repr(p), None, "is not a file path; give paths of RDF files")
+            files.append(Path(p))
         base = cls.bundled().sources if with_bundled else []
-        return cls(base + [Source(Path(p), "external" if with_bundled else "data") for p in paths])
+        return cls(base + [Source(p, "external" if with_bundled else "data") for p in files])
 
     @property
     def store(self) -> Any:
         """The :class:`pyoxigraph.Store` holding every source in its named graph (opened or built on first use)."""
         if self._store is None:
-            import pyoxigraph as ox
-
-            if self.store_path is not None:
-                self._store = ox.Store.read_only(str(self.store_path))
-            elif self.cache:
-                from . import compiled
-
-                try:
-                    self._store = compiled.compiled_store(self.sources, self.fill, inferred=self.inferred)
-                    self._on_disk = True
-                except compiled.CacheError as e:  # e.g. a read-only home: parse into memory instead
-                    import warnings
-
-                    warnings.warn(f"{e}; using an in-memory store", RuntimeWarning, stacklevel=2)
-                    self.cache = False
-            if self._store is None:
-                store = ox.Store()
-                self.fill(store)
-                self._store = store
+            self._open()
         return self._store
 
-    def query_store(self) -> Any:
-        """The store to run the next query on.
-
-        Opening the compiled on-disk store read-only is what a one-shot ``b12kg query`` needs (no
-        parsing); a program that runs many queries moves to an in-memory copy (about 3× faster per query)
-        after the first few.
-        """
-        self._queries += 1
-        store = self.store
-        if self._on_disk and self._queries > _PROMOTE_AFTER:
-            self._promote()
-            store = self._store
-        return store
-
-    def _promote(self) -> None:
+    def _open(self, damaged: str | None = None) -> None:
+        """Open (or, for ``damaged`` with that reason, rebuild) the store."""
         import pyoxigraph as ox
 
-        from .compiled import compiled_store_path, snapshot_path
+        from . import compiled
 
-        memory = ox.Store()
-        snap = snapshot_path(compiled_store_path(self.sources, inferred=self.inferred))
-        if snap is not None:
-            memory.bulk_load(path=str(snap), format=ox.RdfFormat.N_QUADS)
-        else:
-            memory.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
-        self._store, self._on_disk = memory, False
+        self._stop_worker()
+        self._fast, self._queries = None, 0
+        if self.store_path is not None:
+            store, problem = compiled.open_verified(self.store_path.parent) if damaged is None else (None, damaged)
+            if store is None:
+                if self._repair_user is None:
+                    raise CacheError(f"the store in {self.store_path.parent} is damaged ({problem}); "
+                                     "'b12kg cache clear' removes it")
+                self.store_path = self._repair_user(problem or "damaged", self.store_path)
+                store, problem = compiled.open_verified(self.store_path.parent)
+                if store is None:
+                    raise CacheError(f"the store in {self.store_path.parent} is still damaged after a rebuild "
+                                     f"({problem}); check the disk, or run 'b12kg cache clear'")
+            self._store, self._read_only, self._folder = store, True, self.store_path.parent
+            return
+        if self.cache:
+            try:
+                self._store, self._folder = compiled.open_compiled(self.sources, self.fill, inferred=self.inferred,
+                                                                   rebuild=damaged)
+                self._read_only = True
+                return
+            except CacheError as e:  # e.g. a read-only home: parse into memory instead
+                import warnings
+
+                warnings.warn(f"{e}; using an in-memory store", RuntimeWarning, stacklevel=3)
+                self.cache = False
+        store = ox.Store()
+        self.fill(store)
+        self._store, self._read_only = store, False
+
+    def query(self, text: str, bindings: Mapping[str, Term], source: str, *, engine: str = "oxigraph",
+              timeout: float | None = None, allow_service: Iterable[str] | None = None,
+              bounded: bool = True) -> QueryResult:
+        """Run a SPARQL query on ``engine`` (``oxigraph`` or ``rdflib``) over this dataset.
+
+        ``bounded`` runs it under ``timeout`` seconds (default ``B12KG_QUERY_TIMEOUT``, 60) in a place where
+        it can be stopped, also by Ctrl-C; b12kg's own short lookups pass ``bounded=False``. ``allow_service``
+        names the hosts that ``SERVICE`` may call (default ``B12KG_ALLOW_SERVICE``).
+        """
+        from functools import partial
+
+        from ..core.bounded import run_bounded
+        from ..core.settings import allowed_service_hosts, query_timeout
+        from ..core.sparql import check_query
+        from .engines import oxigraph_query, rdflib_query
+
+        allow = tuple(allowed_service_hosts() if allow_service is None else allow_service)
+        limit = query_timeout() if timeout is None else timeout
+        args = (text, dict(bindings), source, allow)
+        check_query(text, allow_service=allow)  # before anything is opened, built or forked
+        if engine == "rdflib":
+            graph = self.rdflib_graph(inferred=True)  # built here, so that a child process sees it
+            run = partial(_call, rdflib_query, graph)
+            return run_bounded(run, args, timeout=limit) if bounded else run(*args)
+        for attempt in (1, 2):
+            try:
+                store = self._query_store()
+                if not bounded:
+                    return oxigraph_query(store, text, bindings, source, allow_service=allow)
+                if self._read_only and self._worker is None:
+                    from ..core.bounded import Worker
+
+                    self._worker = Worker(partial(_call, oxigraph_query, store))
+                return run_bounded(partial(_call, oxigraph_query, store), args, timeout=limit,
+                                   worker=self._worker, on_timeout=self._damage_check if self._read_only else None)
+            except (StoreDamagedError, QueryTimeoutError, EngineCrashError, OSError, RuntimeError) as e:
+                if isinstance(e, (OSError, RuntimeError)) and not _damaged(e):
+                    raise
+                damage = self._damage_check() if self._read_only else None
+                if damage is None and not isinstance(e, (StoreDamagedError, OSError, RuntimeError)):
+                    raise  # a slow or crashing query on a sound store
+                if attempt == 2 or not self._read_only:
+                    raise CacheError(f"the on-disk store is damaged ({damage or e}) and rebuilding it did not help; "
+                                     "run 'b12kg cache clear', or set B12KG_NO_CACHE=1") from None
+                self._open(damaged=damage or str(e))
+        raise AssertionError("unreachable")
+
+    def _query_store(self) -> Any:
+        """The store queries run on: :attr:`store`, or — in a program (not a one-shot command) that has run a
+        few queries on the compiled bundled store — a private in-memory copy of it, about 3× faster per query.
+
+        The copy is read from the verified store (never from another file) and is never handed out, so the
+        worker process forked from it cannot go stale.
+        """
+        store = self.store
+        if self._fast is not None:
+            return self._fast
+        self._queries += 1
+        if not (self.cache and self._read_only and self.store_path is None) or self._queries <= _COPY_AFTER:
+            return store
+        from ..core.bounded import cli_mode
+
+        if cli_mode():
+            return store  # a one-shot command never copies the store
+        import pyoxigraph as ox
+
+        fast = ox.Store()
+        fast.bulk_extend(store.quads_for_pattern(None, None, None, None))
+        self._stop_worker()  # the next bounded query forks a worker that holds the copy
+        self._fast = fast
+        return fast
+
+    def _damage_check(self) -> str | None:
+        """Hash the on-disk store's files after a failed query: what is damaged (marked so), or ``None``."""
+        from .compiled import deep_verify, mark_damaged
+
+        if self._folder is None:
+            return None
+        problem = deep_verify(self._folder)
+        if problem is not None:
+            mark_damaged(self._folder, problem)
+            return f"the store in {self._folder} is damaged: {problem}; the next command rebuilds it"
+        return None
+
+    def _stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
 
     def fill(self, store: Any) -> None:
         """Load every source into ``store`` (a :class:`pyoxigraph.Store`), plus the OWL RL closure if on."""
@@ -138,8 +252,7 @@ class Dataset:
 
         for src in self.sources:
             graph = ox.NamedNode(GRAPHS.get(src.kind, GRAPHS["data"]))
-            if not src.path.is_file():
-                raise GraphParseError(str(src.path), None, "no such file")
+            check_readable(src.path)
             try:
                 if src.path.name.endswith(".sssom.tsv"):
                     # mappings: SKOS triples generated from the SSSOM file (the one source of truth)
@@ -151,6 +264,8 @@ class Dataset:
                     store.bulk_load(path=str(src.path), format=oxigraph_format(src.path), to_graph=graph)
             except SyntaxError as e:
                 raise GraphParseError(str(src.path), e.lineno, syntax_message(e)) from None
+            except (OSError, ValueError) as e:
+                raise GraphParseError(str(src.path), None, f"cannot be read: {e}") from None
         if self.inferred:
             closure = _owlrl_closure(store)  # the asserted graphs are in: close over them
             if closure:
@@ -163,6 +278,18 @@ class Dataset:
         and validation see the asserted graph; the rdflib query backend uses ``inferred=True`` to see
         what Oxigraph sees.
         """
+        for attempt in (1, 2):
+            try:
+                return self._rdflib_graph(inferred)
+            except (OSError, RuntimeError) as e:  # a damaged on-disk store: rebuild it once
+                from .engines import DAMAGE_SIGNS
+
+                if attempt == 2 or not self._read_only or not any(sign in str(e) for sign in DAMAGE_SIGNS):
+                    raise
+                self._open(damaged=str(e))
+        raise AssertionError("unreachable")
+
+    def _rdflib_graph(self, inferred: bool) -> rdflib.Graph:
         import pyoxigraph as ox
 
         inferred_graph = ox.NamedNode(GRAPHS["inferred"])
@@ -213,3 +340,14 @@ def add_inferred(store: Any, ntriples: str) -> int:
             new.append(ox.Quad(t.subject, t.predicate, t.object, graph))
     store.extend(new)
     return len(new)
+
+
+def _damaged(e: BaseException) -> bool:
+    from .engines import DAMAGE_SIGNS
+
+    return any(sign in str(e) for sign in DAMAGE_SIGNS)
+
+
+def _call(engine: Callable[..., QueryResult], target: Any, text: str, bindings: Mapping[str, Term], source: str,
+          allow: tuple[str, ...]) -> QueryResult:
+    return engine(target, text, bindings, source, allow_service=allow)

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,10 @@ from typing import Any
 from ..core import resources
 from ..core.errors import GraphParseError
 from ..core.prefixes import PREFIX_MAP
+from ..core.settings import flag
 
-__all__ = ["GRAPHS", "RDF_EXTENSIONS", "Source", "bundled_sources", "cache_default", "inferred_default",
-           "oxigraph_format", "syntax_message"]
+__all__ = ["GRAPHS", "RDF_EXTENSIONS", "Source", "bundled_sources", "cache_default", "check_readable",
+           "inferred_default", "oxigraph_format", "syntax_message"]
 
 B12KG = PREFIX_MAP["b12kg"]
 
@@ -82,10 +82,21 @@ def syntax_message(e: SyntaxError) -> str:
 
 
 def inferred_default() -> bool:
-    """Whether the bundled graph includes the OWL RL closure (env ``B12KG_INFERRED=0`` turns it off)."""
-    return os.environ.get("B12KG_INFERRED", "1").strip().lower() not in ("0", "no", "false", "off")
+    """Whether the bundled graph includes the OWL RL closure (env ``B12KG_INFERRED=0`` turns it off; a value
+    that is not yes/no is a :class:`~b12kg.core.errors.ConfigError`)."""
+    return flag("B12KG_INFERRED", True)
 
 
 def cache_default() -> bool:
     """Whether the bundled graph is compiled into the on-disk cache (env ``B12KG_NO_CACHE=1`` turns it off)."""
-    return os.environ.get("B12KG_NO_CACHE", "").strip().lower() in ("", "0", "no", "false", "off")
+    return not flag("B12KG_NO_CACHE", False)
+
+
+def check_readable(path: Path) -> None:
+    """Raise :class:`GraphParseError` unless ``path`` is a regular file that can be read (a folder, a FIFO,
+    a device such as ``/dev/zero``, a symbolic-link loop or an unreadable file each get their own message)."""
+    from ..core.files import not_a_readable_file
+
+    problem = not_a_readable_file(path)
+    if problem is not None:
+        raise GraphParseError(str(path), None, problem + ("" if problem == "no such file" else "; give an RDF file"))

@@ -2,8 +2,16 @@
 
 It lives in ``user/gen-*/`` under :func:`b12kg.store.compiled.cache_dir`. Each ``load`` writes a new
 generation (a RocksDB checkpoint of the previous one, then the new files streamed in with
-``bulk_load``) and switches the pointer file ``user/CURRENT`` atomically; ``b12kg load --reset``
-removes it.
+``bulk_load``) in a marked temporary folder, renames it into place and only then switches the pointer
+file ``user/CURRENT`` atomically; ``b12kg load --reset`` moves the whole ``user/`` folder away in one
+rename. Writers hold the lock file ``user.lock`` beside it.
+
+The store keeps what was loaded, or says loudly that it cannot: every generation's ``manifest.json``
+records the files loaded into it (path, size, SHA-256). When ``CURRENT`` is damaged or names a generation
+that is missing or damaged, b12kg uses the newest intact generation if no newer one existed, otherwise it
+rebuilds the store from the recorded files (when they are all still there, unchanged), with a one-line
+notice either way; if it cannot, every query stops with a :class:`~b12kg.core.errors.CacheError` that
+names the files to load again. It never answers from the bundled graph alone as if nothing was loaded.
 """
 
 from __future__ import annotations
@@ -16,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CacheError, GraphParseError
-from .compiled import build_folder, bundled_key, cache_dir, discard
+from .compiled import TEMP_PREFIXES, build_folder, bundled_key, cache_dir, discard, notice, verify_folder
 from .dataset import Dataset
-from .sources import GRAPHS, syntax_message
+from .sources import GRAPHS, check_readable, syntax_message
 
 __all__ = [
     "LOAD_FORMATS",
@@ -26,6 +34,7 @@ __all__ = [
     "load_files",
     "local_dataset",
     "refresh_user_store",
+    "repair_user_store",
     "reset_user_store",
     "user_store_info",
     "user_store_path",
@@ -55,30 +64,80 @@ def _user_root() -> Path:
     return cache_dir() / "user"
 
 
-def user_store_info() -> UserStoreInfo | None:
-    """The current user store, or ``None`` when ``b12kg load`` was never run (or was reset)."""
-    root = _user_root()
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-        manifest = json.loads((root / name / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return UserStoreInfo(root / name, str(manifest.get("bundled_key", "")), list(manifest.get("files", [])),
-                         int(manifest.get("triples", 0)))
+    return data if isinstance(data, dict) and isinstance(data.get("files", []), list) else None
+
+
+def _info(folder: Path, manifest: dict[str, Any]) -> UserStoreInfo:
+    return UserStoreInfo(folder, str(manifest.get("bundled_key", "")), list(manifest.get("files", [])),
+                         int(manifest.get("quads", 0) or 0))
+
+
+def _generations(root: Path) -> list[Path]:
+    """The ``gen-*`` folders, newest first (their names start with the time they were made)."""
+    try:
+        return sorted((p for p in root.iterdir() if p.name.startswith("gen-") and p.is_dir()), reverse=True)
+    except OSError:
+        return []
+
+
+def _current(root: Path) -> tuple[UserStoreInfo | None, str | None]:
+    """``(info, None)`` for an intact current store, ``(None, None)`` when there is none, else
+    ``(None, what is wrong)``."""
+    pointer = root / "CURRENT"
+    try:
+        raw = pointer.read_bytes()
+    except FileNotFoundError:
+        return None, ("user/CURRENT is missing but generations exist" if _generations(root) else None)
+    except OSError as e:
+        return None, f"user/CURRENT cannot be read ({e.strerror})"
+    name = raw.decode("utf-8", "replace").strip()
+    if not name.startswith("gen-") or "/" in name or "\\" in name or len(name) > 100:
+        return None, "user/CURRENT does not name a generation (it holds garbage)"
+    folder = root / name
+    if not folder.is_dir():
+        return None, f"user/CURRENT names {name}, which does not exist"
+    problem = verify_folder(folder)
+    manifest = _read_manifest(folder)
+    if problem or manifest is None:
+        return None, f"the generation {name} is damaged ({problem or 'unreadable manifest'})"
+    return _info(folder, manifest), None
+
+
+def user_store_info() -> UserStoreInfo | None:
+    """The current user store, or ``None`` when ``b12kg load`` was never run (or was reset).
+
+    A damaged user store is repaired first (see the module docstring); when it cannot be, this raises
+    :class:`CacheError` saying which files to load again.
+    """
+    root = _user_root()
+    if not root.is_dir():
+        return None
+    info, problem = _current(root)
+    if problem is None:
+        return info
+    return repair_user_store(problem)
 
 
 def user_store_path() -> Path | None:
     """The database folder of the current user store, if there is one."""
     info = user_store_info()
-    return info.db if info and info.db.is_dir() else None
+    return info.db if info else None
 
 
 @contextlib.contextmanager
 def user_store_lock() -> Iterator[None]:
-    """Serialise writers of the user store (``fcntl.flock`` where available)."""
-    root = _user_root()
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a+b") as fh:
+    """Serialise writers of the user store (``fcntl.flock`` on ``user.lock`` where available)."""
+    try:
+        fh = open(cache_dir() / "user.lock", "a+b")  # noqa: SIM115
+    except OSError as e:
+        raise CacheError(f"cannot use the cache folder {cache_dir()}: {e.strerror}; set B12KG_CACHE_DIR to a "
+                         "folder you can write to") from None
+    with fh:
         try:
             import fcntl
         except ImportError:  # Windows: no advisory lock; the rename of CURRENT stays atomic
@@ -89,6 +148,61 @@ def user_store_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def repair_user_store(reason: str, damaged: Path | None = None) -> UserStoreInfo:
+    """Make the user store usable again after ``reason`` (what is wrong with it), keeping what was loaded.
+
+    ``damaged`` is a generation's folder known to be damaged although its files check out (RocksDB found a
+    bad block). Uses the newest generation when it is intact (nothing newer was loaded), else reloads the
+    files the newest readable manifest lists; raises :class:`CacheError` naming them when they are gone or
+    changed.
+    """
+    from ..core.files import sweep_stale
+
+    root = _user_root()
+    with user_store_lock():
+        sweep_stale(root, TEMP_PREFIXES, unmarked=True)
+        info, _problem = _current(root)
+        if info is not None and (damaged is None or info.path != damaged):
+            return info  # intact (another process repaired it meanwhile)
+        generations = _generations(root)
+        manifests = [(g, _read_manifest(g)) for g in generations]
+        if manifests and manifests[0][1] is not None and generations[0] != damaged \
+                and verify_folder(generations[0]) is None:
+            newest, manifest = manifests[0]
+            _point_to(root, newest.name)
+            notice(f"the user store was damaged ({reason}); using its newest intact generation {newest.name}")
+            return _info(newest, manifest)  # type: ignore[arg-type]
+        record = next((m for _, m in manifests if m is not None), None)
+        if record is None:
+            raise CacheError(f"the user store of 'b12kg load' is damaged ({reason}) and its record of the loaded "
+                             "files is lost; run 'b12kg load --reset', then load your files again")
+        files = [f for f in record.get("files", []) if isinstance(f, dict)]
+        gone = [str(f.get("path")) for f in files if not _unchanged(f)]
+        if gone:
+            raise CacheError(f"the user store of 'b12kg load' is damaged ({reason}) and cannot be rebuilt: "
+                             f"{', '.join(gone)} {'is' if len(gone) == 1 else 'are'} gone or changed since loading. "
+                             "Run 'b12kg load --reset', then load your files again")
+        notice(f"the user store was damaged ({reason}); rebuilding it from the {len(files)} loaded file(s)")
+        for gen in generations:
+            discard(gen)
+        (root / "CURRENT").unlink(missing_ok=True)
+    return load_files([f["path"] for f in files])
+
+
+def _unchanged(entry: dict[str, Any]) -> bool:
+    path = Path(str(entry.get("path", "")))
+    try:
+        return path.is_file() and path.stat().st_size == entry.get("bytes") and _sha256(path) == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def _point_to(root: Path, name: str) -> None:
+    from ..core.files import atomic_write
+
+    atomic_write(root / "CURRENT", name + "\n")
 
 
 def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None) -> UserStoreInfo:
@@ -103,21 +217,16 @@ def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None)
     root.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     final = root / name
-    previous = user_store_info()
-
-    def fill_and_describe(store: Any) -> None:
-        manifest.update(fill(store))
-
-    manifest: dict[str, Any] = {"kind": "user"}
-    build_folder(final, fill_and_describe, manifest, seed)  # fill runs before _build writes the manifest
-    _atomic_text(root / "CURRENT", name + "\n")
+    previous, _ = _current(root)
+    build_folder(final, fill, {"kind": "user"}, seed)
+    _point_to(root, name)
     keep = {name, previous.path.name if previous else ""}
-    for p in root.iterdir():
-        if p.name.startswith("gen-") and p.name not in keep:
+    for p in _generations(root):
+        if p.name not in keep:
             discard(p)
-    info = user_store_info()
-    assert info is not None
-    return info
+    manifest = _read_manifest(final)
+    assert manifest is not None
+    return _info(final, manifest)
 
 
 def reset_user_store() -> bool:
@@ -126,19 +235,9 @@ def reset_user_store() -> bool:
     if not root.exists():
         return False
     with user_store_lock():
-        existed = (root / "CURRENT").exists()
-        with contextlib.suppress(FileNotFoundError):
-            (root / "CURRENT").unlink()
-        for p in root.iterdir():
-            if p.name.startswith("gen-"):
-                discard(p)
+        existed = (root / "CURRENT").exists() or bool(_generations(root))
+        discard(root)  # one rename: an interrupted reset leaves either the old store or none
     return existed
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    from ..core.files import atomic_write
-
-    atomic_write(path, text)
 
 
 # -- loading external files into the user store ------------------------------------------------------
@@ -161,14 +260,14 @@ def _sha256(path: Path) -> str:
 
 
 class _Counting:
-    """A binary reader that reports how many bytes were read (for the progress bar)."""
+    """A binary reader that reports how many bytes were read (for the progress bar, if any)."""
 
-    def __init__(self, fh: Any, report: Callable[[int], None]) -> None:
+    def __init__(self, fh: Any, report: Callable[[int], None] | None) -> None:
         self._fh, self._report = fh, report
 
     def read(self, size: int = -1) -> bytes:
         data: bytes = self._fh.read(size)
-        if data:
+        if data and self._report is not None:
             self._report(len(data))
         return data
 
@@ -212,11 +311,12 @@ def _load_one(store: Any, path: Path, work: Path, progress: Callable[[int], None
     fmt = formats[kind]
     graph = ox.NamedNode(_EXTERNAL)
     try:
-        with open(source, "rb") as fh:
-            reader = _Counting(fh, progress) if progress else fh
-            store.bulk_load(reader, format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
+        with open(source, "rb") as fh:  # a Python reader: Ctrl-C reaches Python at every chunk
+            store.bulk_load(_Counting(fh, progress), format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
     except SyntaxError as e:
         raise GraphParseError(str(path), e.lineno, syntax_message(e)) from None
+    except (OSError, ValueError) as e:
+        raise GraphParseError(str(path), None, f"cannot be loaded: {e}") from None
 
 
 def load_files(paths: Sequence[str | Path], *, reset: bool = False,
@@ -229,13 +329,18 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
     """
     files = [Path(p) for p in paths]
     for f in files:
-        if not f.is_file():
-            raise GraphParseError(str(f), None, "no such file")
+        check_readable(f)
+        if f.suffix.lower() not in LOAD_FORMATS:
+            raise GraphParseError(str(f), None, f"cannot load files of type {f.suffix!r}; "
+                                                f"known: {', '.join(sorted(LOAD_FORMATS))}")
     kg = Dataset.bundled(cache=True)
     base = kg.store
     key = bundled_key(kg.sources, inferred=kg.inferred)
+    from ..core.files import TempFolder, sweep_stale
+
     with user_store_lock():
-        prev = None if reset else user_store_info()
+        sweep_stale(_user_root(), TEMP_PREFIXES, unmarked=True)
+        prev = None if reset else _current(_user_root())[0]
         fresh = prev is None or prev.bundled_key != key or not prev.db.is_dir()
         known = {} if prev is None else {f["sha256"]: f for f in prev.files}
         todo: list[tuple[Path, str]] = []
@@ -247,13 +352,11 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
         def fill(store: Any) -> dict[str, Any]:
             if fresh and prev is not None:  # an older bundled graph: keep what the user loaded
                 _copy_external(prev, store)
-            import tempfile
-
             loaded = list(prev.files) if prev is not None else []
-            with tempfile.TemporaryDirectory(prefix=".convert-", dir=_user_root()) as work:
+            with TempFolder(_user_root(), ".convert-") as work:
                 for f, digest in todo:
                     before = len(store)
-                    _load_one(store, f, Path(work), progress)
+                    _load_one(store, f, work.path, progress)
                     loaded.append({"path": str(f.resolve()), "sha256": digest, "bytes": f.stat().st_size,
                                    "triples": len(store) - before})
             if todo or fresh:
@@ -305,18 +408,26 @@ def local_dataset() -> Dataset:
 
     A user store built on an older bundled graph is refreshed first (its ``external`` graph is kept).
     """
+    import os
+
     ds = Dataset.bundled()
     if not ds.cache:
         return ds
     try:
-        info = user_store_info()
-        if info is None:
-            return ds
-        current = bundled_key(ds.sources, inferred=ds.inferred)
-        if info.bundled_key != current or not info.db.is_dir():
-            info = refresh_user_store()
-    except CacheError:
-        return ds
+        info = user_store_info()  # a damaged user store is loud on purpose: the user's files must not vanish
+    except CacheError as e:
+        if getattr(e, "folder_unusable", False) and not os.environ.get("B12KG_CACHE_DIR", "").strip():
+            return ds  # the default cache folder cannot be made: no user store; the bundled graph warns
+        raise
     if info is None:
         return ds
-    return Dataset(ds.sources, inferred=ds.inferred, store_path=info.db)
+    current = bundled_key(ds.sources, inferred=ds.inferred)
+    if info.bundled_key != current:
+        info = refresh_user_store()
+    if info is None:
+        return ds
+
+    def repair(reason: str, db: Path) -> Path:
+        return repair_user_store(reason, damaged=db.parent).db
+
+    return Dataset(ds.sources, inferred=ds.inferred, store_path=info.db, repair=repair)
