@@ -24,7 +24,7 @@ BAD_CALLS = {
     "param-bad-iri": (lambda kg: kg.run("about-concept", {"concept": "http://x>{}"}), "ParameterError",
                       "not a valid IRI"),
     "param-unknown-label": (lambda kg: kg.run("about-concept", {"concept": "no such thing at all"}),
-                            "ParameterError", "no concept"),
+                            "ConceptNotFoundError", "no concept"),
     "query-int": (lambda kg: kg.query(123), "QuerySyntaxError", "not int"),
     "query-syntax": (lambda kg: kg.query("SELECT WHERE {"), "QuerySyntaxError", "syntax error"),
     "run-none": (lambda kg: kg.run(None), "ParameterError", "not NoneType"),
@@ -118,6 +118,6 @@ def test_an_internal_error_is_one_line_unless_asked(tmp_path: Path, how: str) ->
 
 
 def test_usage_errors_are_exit_2_without_traceback() -> None:
-    for args in (["query", "--nope"], ["export"], ["no-such-command"], ["query", "-e"]):
+    for args in (["query", "--nope"], ["export", "-f", "nope"], ["no-such-command"], ["query", "-e"]):
         run = run_b12kg(args)
         assert run.code == 2 and "Traceback" not in run.stderr, (args, run.stderr)

@@ -277,4 +277,4 @@ def test_a_huge_parameter_is_not_echoed_whole(kind: str) -> None:
     if kind == "integer":  # an inline parameter takes any text as a literal: no error, and no huge echo
         assert run.code == 0 and len(run.stderr) < 4000
         return
-    assert_clean_failure(run, "more characters" if kind == "label" else "not a valid IRI")
+    assert_clean_failure(run, "no name is longer than" if kind == "label" else "not a valid IRI")

@@ -270,6 +270,11 @@ def _through_mappings(execute: Execute, iri: str) -> str | None:
     return rows[0][0].value if rows and rows[0][0] is not None else None
 
 
+#: the longest text taken as a concept's name (or searched for): longer text names nothing and would only
+#: cost time to compare with every name
+MAX_NAME = 300
+
+
 def resolve(execute: Execute, text: str) -> str:
     """The IRI of the b12kg term that ``text`` names (see the module docstring for what it accepts).
 
@@ -278,6 +283,8 @@ def resolve(execute: Execute, text: str) -> str:
     value = text.strip()
     if not value:
         raise ConceptNotFoundError(text, [])
+    if len(value) > MAX_NAME:
+        raise ConceptNotFoundError(text, [], note=f"{len(value):,} characters; no name is longer than {MAX_NAME}")
     iri = _as_iri(value)
     if iri:
         if iri.startswith(B12KG):
@@ -373,8 +380,9 @@ def search(execute: Execute, text: str, *, limit: int = 10) -> list[SearchHit]:
     Scores: a whole label 100, a whole synonym 90 (plural or singular alike: 95 and 85); every word of
     the text in a label 70+, in a synonym 60+, in a definition 40 (small words such as "in" or "of" are
     ignored); close spellings of a label or synonym up to 35; some of the words in a label or synonym up
-    to 20. Shorter matching names rank first among equals.
+    to 20. Shorter matching names rank first among equals. Only the first :data:`MAX_NAME` characters count.
     """
+    text = text[:MAX_NAME]
     words = [w for w in _stem(text).split() if w not in _STOP] or _stem(text).split()
     if not words:
         return []

@@ -1,24 +1,20 @@
-"""Faults of issue 9 that other branches fix (kept here so that the suite proves them once merged): each is
-marked ``xfail(strict=True)`` with the branch that fixes it, so it fails loudly when it starts to pass and the
-mark can go."""
+"""Faults of issue 9 fixed by the SHACL and command-line work: an empty shapes file or QC profile fails, one
+shapes path is accepted, a bare ``query`` points at the list, output onto an input is refused, an unknown
+CURIE as a concept is an error."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from conftest import assert_clean_failure, invoke_b12kg
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the shacl branch")
 def test_validate_with_a_shapes_file_holding_no_shapes_fails(tmp_path: Path) -> None:
     empty = tmp_path / "no-shapes.ttl"
     empty.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n", encoding="utf-8")
-    assert_clean_failure(invoke_b12kg(["validate", "--shapes", str(empty)]), "no shapes")
+    assert_clean_failure(invoke_b12kg(["validate", "--shapes", str(empty)]), "no SHACL shapes")
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the shacl branch")
 def test_api_validate_with_one_shapes_path(tmp_path: Path) -> None:
     from b12kg import KnowledgeGraph
 
@@ -28,19 +24,16 @@ def test_api_validate_with_one_shapes_path(tmp_path: Path) -> None:
     KnowledgeGraph.bundled().validate(shapes=str(shapes))  # type: ignore[arg-type]  # one path, not its letters
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the cli branch")
 def test_qc_with_an_empty_profile_fails(tmp_path: Path) -> None:
     empty = tmp_path / "profile.tsv"
     empty.write_text("", encoding="utf-8")
     assert_clean_failure(invoke_b12kg(["qc", "--profile", str(empty)]), str(empty))
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the cli branch")
 def test_query_without_arguments_points_at_the_list() -> None:
     assert_clean_failure(invoke_b12kg(["query"]), "b12kg queries")
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the cli branch")
 def test_output_onto_an_input_is_refused(tmp_path: Path) -> None:
     same = tmp_path / "same.ttl"
     same.write_text('<http://example.org/a> <http://example.org/b> "c" .\n', encoding="utf-8")
@@ -49,6 +42,5 @@ def test_output_onto_an_input_is_refused(tmp_path: Path) -> None:
     assert same.read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the cli branch")
 def test_an_unknown_curie_as_concept_is_an_error() -> None:
     assert_clean_failure(invoke_b12kg(["query", "about-concept", "-p", "concept=HP:9999999"]), "HP:9999999")
