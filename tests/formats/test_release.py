@@ -91,7 +91,8 @@ def test_manifest_describes_every_file(release: Path) -> None:
         "b12kg-base.ttl": ["ontology", "data", "mappings"], "b12kg-base.owl": ["ontology", "data", "mappings"],
         "b12kg-full.ttl": ["ontology", "imports", "data", "mappings"],
         "b12kg-full.owl": ["ontology", "imports", "data", "mappings"],
-        "b12kg.nt": ["ontology", "imports", "data", "mappings"], "b12kg.jsonld": ["ontology", "imports", "data", "mappings"],
+        "b12kg.nt": ["ontology", "imports", "data", "mappings"],
+        "b12kg.jsonld": ["ontology", "imports", "data", "mappings"],
         "b12kg.nq": ["ontology", "imports", "data", "provenance", "mappings"],
         "b12kg.trig": ["ontology", "imports", "data", "provenance", "mappings"],
     }  # reasoner none: no inferred graph in this build
