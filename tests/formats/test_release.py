@@ -22,6 +22,7 @@ EXPECTED = {
     "b12kg-full.owl",
     "b12kg-full.ttl",
     "b12kg-obographs.json",
+    "b12kg.obo",
     "b12kg.jsonld",
     "b12kg.nq",
     "b12kg.nt",

@@ -11,6 +11,7 @@ when everything succeeded (:func:`b12kg.core.files.atomic_directory`). The files
 ``b12kg.nt``, ``.jsonld``   all asserted graphs merged (N-Triples, JSON-LD; no inferred statements)
 ``b12kg.nq``, ``.trig``     every named graph (ontology, imports, data, provenance, mappings, inferred)
 ``b12kg-obographs.json``    OBO Graphs JSON
+``b12kg.obo``               OBO 1.4: every concept a term (for pronto, OAK and other class-only tools)
 ``kgx/``                    KGX ``nodes.tsv``/``edges.tsv`` and ``nodes.jsonl``/``edges.jsonl``
 ``neo4j/``                  ``nodes.csv``, ``edges.csv``, ``queries.cypher`` for ``neo4j-admin import``
 ``b12kg.sssom.tsv``         the mapping set (a copy, when there is one)
@@ -222,7 +223,7 @@ def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
 
 def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
     """Every release file (relative path -> bytes and its manifest entries), in build order."""
-    from . import kgx, neo4j, obographs
+    from . import kgx, neo4j, obo, obographs
 
     _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
     out = _rdf_files(kg)
@@ -233,6 +234,9 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
         (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         {"nodes": len(g0["nodes"]), "edges": len(g0["edges"])},
     )
+    _say(progress, "writing OBO")
+    terms = obo.to_obo(kg)
+    out["b12kg.obo"] = (terms, {"terms": terms.count(b"[Term]\n")})
     _say(progress, "writing KGX and Neo4j files")
     graph = kgx.kgx_graph(kg)
     nodes, edges = {"nodes": len(graph.nodes)}, {"edges": len(graph.edges)}
