@@ -36,8 +36,8 @@ What goes in (decisions, tested in ``tests/test_export_kgx.py``):
 
 from __future__ import annotations
 
-import hashlib
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +57,7 @@ __all__ = [
     "PREDICATE_OVERRIDES",
     "KgxGraph",
     "Provenance",
+    "context",
     "jsonl_files",
     "kgx_graph",
     "tsv_files",
@@ -88,6 +89,9 @@ DEFAULT_PREDICATE = "biolink:related_to"
 NOT_PROVIDED = "not_provided"
 
 _B12KG = PREFIX_MAP["b12kg"]
+#: edge ids are name-based UUIDs (RFC 4122 version 5) of the statement and its provenance record, so they
+#: are stable across builds and pass through kgx's RDF writer, which keeps ``urn:uuid:`` ids as they are
+_EDGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, _B12KG + "edge")
 _INFO_ENTITY = "b12kg:InformationEntity"
 
 
@@ -267,7 +271,7 @@ def kgx_graph(kg: GraphData) -> KgxGraph:
             key = f"{s} {p} {o}" + (f" {rec.section} {rec.claim}" if rec.section or rec.claim else "")
             edges.append(
                 {
-                    "id": "urn:b12kg:edge:" + hashlib.sha256(key.encode()).hexdigest()[:24],
+                    "id": f"urn:uuid:{uuid.uuid5(_EDGE_NAMESPACE, key)}",
                     "subject": s,
                     "predicate": min(bps) if bps else DEFAULT_PREDICATE,
                     "original_predicate": p,
@@ -304,13 +308,28 @@ def _jsonl(rows: Iterable[dict[str, Any]], columns: list[str]) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8") if out else b""
 
 
+def context() -> bytes:
+    """``context.jsonld``: a JSON-LD context of the project prefixes (``b12kg``, ``HP``, ``infores``…).
+
+    kgx checks every CURIE prefix against the Biolink JSON-LD context and expands CURIEs with it, and
+    ``b12kg`` is not a Biolink prefix: give kgx this context beside Biolink's (its ``jsonld-context``
+    setting) and ``kgx validate`` passes and ``kgx transform`` writes ``https://w3id.org/b12kg/`` IRIs.
+
+    >>> json.loads(context())["@context"]["b12kg"]
+    'https://w3id.org/b12kg/'
+    """
+    return (json.dumps({"@context": PREFIX_MAP}, indent=2) + "\n").encode("utf-8")
+
+
 def tsv_files(kg: GraphData) -> dict[str, bytes]:
-    """``{"nodes.tsv": …, "edges.tsv": …}``: the KGX TSV pair."""
+    """``{"nodes.tsv": …, "edges.tsv": …, "context.jsonld": …}``: the KGX TSV pair and the prefixes."""
     g = kgx_graph(kg)
-    return {"nodes.tsv": _tsv(g.nodes, NODE_COLUMNS), "edges.tsv": _tsv(g.edges, EDGE_COLUMNS)}
+    return {"nodes.tsv": _tsv(g.nodes, NODE_COLUMNS), "edges.tsv": _tsv(g.edges, EDGE_COLUMNS),
+            "context.jsonld": context()}
 
 
 def jsonl_files(kg: GraphData) -> dict[str, bytes]:
-    """``{"nodes.jsonl": …, "edges.jsonl": …}``: the KGX JSON Lines pair (empty fields left out)."""
+    """``{"nodes.jsonl": …, "edges.jsonl": …, "context.jsonld": …}``: KGX JSON Lines (empty fields left out)."""
     g = kgx_graph(kg)
-    return {"nodes.jsonl": _jsonl(g.nodes, NODE_COLUMNS), "edges.jsonl": _jsonl(g.edges, EDGE_COLUMNS)}
+    return {"nodes.jsonl": _jsonl(g.nodes, NODE_COLUMNS), "edges.jsonl": _jsonl(g.edges, EDGE_COLUMNS),
+            "context.jsonld": context()}

@@ -12,7 +12,8 @@ when everything succeeded (:func:`b12kg.core.files.atomic_directory`). The files
 ``b12kg.nq``, ``.trig``     every named graph (ontology, imports, data, provenance, mappings, inferred)
 ``b12kg-obographs.json``    OBO Graphs JSON
 ``b12kg.obo``               OBO 1.4: every concept a term (for pronto, OAK and other class-only tools)
-``kgx/``                    KGX ``nodes.tsv``/``edges.tsv`` and ``nodes.jsonl``/``edges.jsonl``
+``kgx/``                    KGX ``nodes.tsv``/``edges.tsv``, ``nodes.jsonl``/``edges.jsonl`` and the
+                            JSON-LD ``context.jsonld`` of their prefixes (for kgx)
 ``neo4j/``                  ``nodes.csv``, ``edges.csv``, ``queries.cypher`` for ``neo4j-admin import``
 ``b12kg.sssom.tsv``         the mapping set (a copy, when there is one)
 ``manifest.json``           version, date, counts, sizes and SHA-256 of every file, the named
@@ -241,7 +242,7 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
     graph = kgx.kgx_graph(kg)
     nodes, edges = {"nodes": len(graph.nodes)}, {"edges": len(graph.edges)}
     for name, data in sorted({**kgx.tsv_files(kg), **kgx.jsonl_files(kg)}.items()):
-        out[f"kgx/{name}"] = (data, nodes if name.startswith("nodes") else edges)
+        out[f"kgx/{name}"] = (data, nodes if name.startswith("nodes") else edges if name.startswith("edges") else {})
     for name, data in sorted(neo4j.neo4j_files(kg).items()):
         counts = nodes if name == "nodes.csv" else edges if name == "edges.csv" else {}
         out[f"neo4j/{name}"] = (data, counts)
