@@ -128,3 +128,69 @@ def test_manifest_counts_match_what_rdflib_reads(release: Path, manifest: dict[s
         else:
             assert len(rdflib.Graph().parse(release / file, format=fmt)) == manifest[file]["triples"], file
     assert json.loads((release / "manifest.json").read_text())["inferred"]["triples"] > 0
+
+
+@pytest.mark.parametrize("file", ["b12kg.nq", "b12kg-full.ttl"])
+def test_every_named_query_on_oxigraph_server(release: Path, tmp_path: Path, file: str) -> None:
+    """The same answers from an Oxigraph server (``--union-default-graph``) over the SPARQL protocol."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    import urllib.parse
+    import urllib.request
+
+    oxigraph = shutil.which("oxigraph")
+    if oxigraph is None:
+        pytest.skip("the Oxigraph server is not installed (pip install oxigraph)")
+    store = tmp_path / "store"
+    assert run([oxigraph, "load", "--location", str(store), "--file", str(release / file)]).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([oxigraph, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kg = KnowledgeGraph.from_files([release / file])
+
+    def ask(query: str) -> str:
+        url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": query})
+        request = urllib.request.Request(url, headers={"Accept": "text/tab-separated-values"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return str(response.read().decode("utf-8"))
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                ask("ASK {}")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the Oxigraph server did not start")
+                time.sleep(0.2)
+        wrong = []
+        for name in NAMES:
+            q = CATALOG.get(name)
+            text = bind_values(q.text, bind_parameters(q, {}, lambda t: kg.query(t)))
+            got = _jena_results(f"### {name}.rq\n" + ask(text))[name].to_tsv().split("\n")
+            want = expected(name).split("\n")
+            if got[0] != want[0] or sorted(got[1:]) != sorted(want[1:]):
+                wrong.append(name)
+        assert wrong == [], f"{file} on the Oxigraph server: {wrong}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_pandas_reads_query_results_and_kgx(release: Path, loaded: dict[str, KnowledgeGraph]) -> None:
+    pandas = pytest.importorskip("pandas", reason="pandas is not installed (pip install '.[interop]')")
+    import io
+
+    frame = pandas.read_csv(io.StringIO(loaded["b12kg-full.ttl"].run("food-sources").to_csv()))
+    assert list(frame.columns) == expected("food-sources").split("\n")[0].split("\t")
+    assert len(frame) == len(expected("food-sources").splitlines()) - 1
+    nodes = pandas.read_csv(release / "kgx" / "nodes.tsv", sep="\t")
+    edges = pandas.read_csv(release / "kgx" / "edges.tsv", sep="\t")
+    assert nodes["id"].is_unique and set(edges["subject"]) <= set(nodes["id"])
+    twice = edges.groupby(["subject", "original_predicate", "object"]).size()
+    assert (twice > 1).sum() >= 10 and edges["source_section"].str.startswith("b12kg:section_").all()

@@ -77,7 +77,7 @@ RETURN s.id, s.name ORDER BY s.name;
 
 // What causes muscle spasms, directly or through a chain of causes (up to 4 steps)
 MATCH p = (c)-[:causes*1..4]->(m {id: 'b12kg:muscle_spasm'})
-RETURN [n IN nodes(p) | n.name] AS chain ORDER BY length(p), chain;
+RETURN [n IN nodes(p) | n.name] AS chain, length(p) AS steps ORDER BY steps, chain;
 
 // Foods that provide vitamin B12, with the food group and the source section of the claim
 MATCH (f:Food)-[r:has_nutrient]->(v {id: 'b12kg:vitamin_b12'})
