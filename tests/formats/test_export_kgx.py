@@ -307,6 +307,6 @@ def test_export_command_writes_a_directory(tmp_path: Path) -> None:
     out = tmp_path / "kgx"
     r = CliRunner().invoke(cli, ["export", "-f", "kgx", "-o", str(out), "--graph", str(MINI)])
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in out.iterdir()) == ["edges.tsv", "nodes.tsv"]
+    assert sorted(p.name for p in out.iterdir()) == ["context.jsonld", "edges.tsv", "nodes.tsv"]
     r = CliRunner().invoke(cli, ["export", "-f", "kgx", "--graph", str(MINI)])
     assert r.exit_code == 2 and "directory" in r.output

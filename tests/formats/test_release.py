@@ -28,6 +28,7 @@ EXPECTED = {
     "b12kg.nt",
     "b12kg.trig",
     "kgx/edges.jsonl",
+    "kgx/context.jsonld",
     "kgx/edges.tsv",
     "kgx/nodes.jsonl",
     "kgx/nodes.tsv",
@@ -183,7 +184,7 @@ def test_build_of_a_given_graph_reports_progress(tmp_path: Path) -> None:
     assert result.manifest["inferred"]["reasoner"] == "given"
     files = {f["path"]: f for f in result.manifest["files"]}
     assert "b12kg.sssom.tsv" not in files  # no mapping set in this graph
-    assert files["kgx/nodes.tsv"]["nodes"] == 3 and files["kgx/edges.tsv"]["edges"] == 2
+    assert files["kgx/nodes.tsv"]["nodes"] == 3 and files["kgx/edges.tsv"]["edges"] == 3  # one per record
 
 
 def test_owl_file_loads_in_an_owl_tool(release: Path) -> None:

@@ -150,7 +150,7 @@ def load_query_file(path: Path) -> NamedQuery:
 def parse_requires(text: str) -> tuple[str, ...]:
     """The graph kinds named by ``# requires:`` lines of a query header, sorted.
 
-    >>> parse_requires("# title: T\n# requires: mappings imports\nSELECT")
+    >>> parse_requires("# title: T\\n# requires: mappings imports\\nSELECT")
     ('imports', 'mappings')
     """
     found: set[str] = set()

@@ -61,7 +61,7 @@ def read_text(path: Path, what: str, error: type[Exception] = ExtractionError) -
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.obo"
-    >>> _ = p.write_bytes(b"format-version: 1.2\n\xff\xfe")
+    >>> _ = p.write_bytes(b"format-version: 1.2\\n\\xff\\xfe")
     >>> try:
     ...     read_text(p, "an OBO file")
     ... except ExtractionError as e:
