@@ -71,8 +71,13 @@ def _list(kg: GraphData, head: str) -> list[str] | None:
     return out
 
 
-def obograph(kg: GraphData) -> dict[str, Any]:
-    """The OBO Graphs document (a dict with ``graphs``) of the asserted graph of ``kg``."""
+def obograph(kg: GraphData, *, version_iri: str | None = None) -> dict[str, Any]:
+    """The OBO Graphs document (a dict with ``graphs``) of the asserted graph of ``kg``.
+
+    ``version_iri`` replaces the ontology's version IRI in the graph's ``meta.version`` (the release
+    gives each file its own). The document declares the project prefixes (``prefixes``, as in the OBO
+    Graphs data model), although OAK 0.7 ignores them: give it ``--prefix b12kg=https://w3id.org/b12kg/``.
+    """
     kinds: dict[str, tuple[str, str | None]] = {}
     for (iri,) in _rows(kg, "SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }"):
         kinds[iri or ""] = ("CLASS", None)
@@ -248,8 +253,8 @@ def obograph(kg: GraphData) -> dict[str, Any]:
     )
     if own:
         graph["id"] = own[0][0]
-        if own[0][1]:
-            graph["meta"]["version"] = own[0][1]
+        if version_iri or own[0][1]:
+            graph["meta"]["version"] = version_iri or own[0][1]
         if own[0][2]:
             graph["meta"]["basicPropertyValues"] = [{"pred": OWL + "versionInfo", "val": own[0][2]}]
     if not graph["meta"]:
@@ -258,7 +263,8 @@ def obograph(kg: GraphData) -> dict[str, Any]:
     graph["equivalentNodesSets"] = equivalent
     graph["logicalDefinitionAxioms"] = logical
     graph["domainRangeAxioms"] = dr_axioms
-    return {"graphs": [graph]}
+    prefixes = {p: {"prefix": p, "namespace": ns} for p, ns in PREFIX_MAP.items()}
+    return {"prefixes": prefixes, "graphs": [graph]}
 
 
 def to_json(kg: GraphData) -> bytes:

@@ -229,11 +229,11 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
     _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
     out = _rdf_files(kg)
     _say(progress, "writing OBO Graphs JSON")
-    doc = obographs.obograph(kg)
+    doc = obographs.obograph(kg, version_iri=version_iri_for(kg, "b12kg-obographs.json"))
     g0 = doc["graphs"][0]
     out["b12kg-obographs.json"] = (
         (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        {"nodes": len(g0["nodes"]), "edges": len(g0["edges"])},
+        {"nodes": len(g0["nodes"]), "edges": len(g0["edges"]), "version_iri": g0.get("meta", {}).get("version", "")},
     )
     _say(progress, "writing OBO")
     terms = obo.to_obo(kg)
