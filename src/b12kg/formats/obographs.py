@@ -75,8 +75,8 @@ def obograph(kg: GraphData, *, version_iri: str | None = None) -> dict[str, Any]
     """The OBO Graphs document (a dict with ``graphs``) of the asserted graph of ``kg``.
 
     ``version_iri`` replaces the ontology's version IRI in the graph's ``meta.version`` (the release
-    gives each file its own). The document declares the project prefixes (``prefixes``, as in the OBO
-    Graphs data model), although OAK 0.7 ignores them: give it ``--prefix b12kg=https://w3id.org/b12kg/``.
+    gives each file its own). The obographs model has no prefix map, so tools that shorten IRIs (OAK)
+    need ``--prefix b12kg=https://w3id.org/b12kg/``.
     """
     kinds: dict[str, tuple[str, str | None]] = {}
     for (iri,) in _rows(kg, "SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }"):
@@ -263,8 +263,7 @@ def obograph(kg: GraphData, *, version_iri: str | None = None) -> dict[str, Any]
     graph["equivalentNodesSets"] = equivalent
     graph["logicalDefinitionAxioms"] = logical
     graph["domainRangeAxioms"] = dr_axioms
-    prefixes = {p: {"prefix": p, "namespace": ns} for p, ns in PREFIX_MAP.items()}
-    return {"prefixes": prefixes, "graphs": [graph]}
+    return {"graphs": [graph]}
 
 
 def to_json(kg: GraphData) -> bytes:
