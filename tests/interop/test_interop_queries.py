@@ -79,41 +79,51 @@ def _jena_term(cell: str) -> Term | None:
     return from_oxigraph(parsed)
 
 
-def _jena_results(output: str) -> dict[str, QueryResult]:
-    results: dict[str, QueryResult] = {}
+def _jena_results(output: str) -> dict[tuple[str, str], QueryResult]:
+    """ARQ's TSV results by (data file name, query name)."""
+    results: dict[tuple[str, str], QueryResult] = {}
     for block in output.split("### ")[1:]:
         lines = block.rstrip("\n").split("\n")
-        name = Path(lines[0]).stem
+        data, query = lines[0].rsplit(" ", 1)
         variables = [v.lstrip("?") for v in lines[1].split("\t")]
         rows = [tuple(_jena_term(c) for c in line.split("\t")) for line in lines[2:]]
-        results[name] = QueryResult(variables, rows)
+        results[(Path(data).name, Path(query).stem)] = QueryResult(variables, rows)
     return results
+
+
+def _same(got: QueryResult, name: str) -> bool:
+    """Same header and rows (as a multiset: engines may order ORDER BY ties differently)."""
+    a, b = got.to_tsv().split("\n"), expected(name).split("\n")
+    return a[0] == b[0] and sorted(a[1:]) == sorted(b[1:])
+
+
+def _bound_queries(kg: KnowledgeGraph, folder: Path) -> list[str]:
+    """Every named query with its declared defaults bound (as b12kg binds them), one file each."""
+    paths = []
+    for name in NAMES:
+        q = CATALOG.get(name)
+        path = folder / f"{name}.rq"
+        path.write_text(bind_values(q.text, bind_parameters(q, {}, lambda text: kg.query(text))), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def arq(jena: list[str], release: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], QueryResult]:
+    """Every named query on every RDF release file in Apache Jena ARQ (one JVM)."""
+    paths = _bound_queries(KnowledgeGraph.bundled(), tmp_path_factory.mktemp("arq"))
+    data = ":".join(str(release / f) for f in sorted(RDF_FILES))
+    proc = run([*jena, str(Path(__file__).parent / "RunQueries.java"), data, *paths])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return _jena_results(proc.stdout)
 
 
 @pytest.mark.parametrize("file", sorted(RDF_FILES))
 def test_every_named_query_in_jena_arq(
-    jena: list[str], release: Path, manifest: dict[str, dict[str, Any]], tmp_path: Path, file: str
+    arq: dict[tuple[str, str], QueryResult], manifest: dict[str, dict[str, Any]], file: str
 ) -> None:
-    """The same answers in Apache Jena ARQ (rows compared as sets where ORDER BY leaves ties)."""
-    kg = KnowledgeGraph.from_files([release / file])
-    paths = []
-    for name in NAMES:
-        q = CATALOG.get(name)
-        terms = bind_parameters(q, {}, lambda text: kg.query(text))  # the declared defaults, as b12kg binds them
-        path = tmp_path / f"{name}.rq"
-        path.write_text(bind_values(q.text, terms), encoding="utf-8")
-        paths.append(str(path))
-    proc = run([*jena, str(Path(__file__).parent / "RunQueries.java"), str(release / file), *paths])
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    results = _jena_results(proc.stdout)
-    assert sorted(results) == sorted(NAMES)
-    wrong = []
-    for name in NAMES:
-        if not answerable(name, manifest[file]["graphs"]):
-            continue
-        got, want = results[name].to_tsv().split("\n"), expected(name).split("\n")
-        if got[0] != want[0] or sorted(got[1:]) != sorted(want[1:]):
-            wrong.append(name)
+    assert {q for f, q in arq if f == file} == set(NAMES)
+    wrong = [n for n in NAMES if answerable(n, manifest[file]["graphs"]) and not _same(arq[(file, n)], n)]
     assert wrong == [], f"{file} in Jena ARQ: {wrong}"
 
 
@@ -169,12 +179,10 @@ def test_every_named_query_on_oxigraph_server(release: Path, tmp_path: Path, fil
                     pytest.fail("the Oxigraph server did not start")
                 time.sleep(0.2)
         wrong = []
-        for name in NAMES:
-            q = CATALOG.get(name)
-            text = bind_values(q.text, bind_parameters(q, {}, lambda t: kg.query(t)))
-            got = _jena_results(f"### {name}.rq\n" + ask(text))[name].to_tsv().split("\n")
-            want = expected(name).split("\n")
-            if got[0] != want[0] or sorted(got[1:]) != sorted(want[1:]):
+        for path in _bound_queries(kg, tmp_path):
+            name = Path(path).stem
+            got = _jena_results(f"### {file} {path}\n" + ask(Path(path).read_text()))[(file, name)]
+            if not _same(got, name):
                 wrong.append(name)
         assert wrong == [], f"{file} on the Oxigraph server: {wrong}"
     finally:
