@@ -20,7 +20,7 @@ $B12KG imports extract --prefix CHEBI --source "$S/maxo.obo" --origin "monarch-i
     --license https://creativecommons.org/licenses/by/4.0/ --terms $D/chebi_terms.txt -o $D/chebi_import.ttl
 $B12KG imports extract --prefix GO --source "$S/go-basic-2022-07-01-terms.tsv" --origin "Debian package r-bioc-go.db 3.16.0 (GO.sqlite, go-basic 2022-07-01), flattened to id/label/namespace/parents/synonyms" \
     --license https://creativecommons.org/licenses/by/4.0/ --terms $D/go_terms.txt -o $D/go_import.ttl
-$B12KG imports extract --prefix UBERON --source "$S/uberon-import-mondo.obo" --origin "monarch-initiative/mondo@fad2512b4845:imports/uberon_import.obo" \
+$B12KG imports extract --prefix UBERON --source "$S/uberon-import-mondo.obo" --origin "monarch-initiative/mondo@fad2512b4845:imports/uberon_import.obo" --source "$S/uberon-life-stages.obo" --origin "obophenotype/uberon@52817eeaa3b9:subsets/life-stages-composite.obo" \
     --license https://creativecommons.org/licenses/by/3.0/ --terms $D/uberon_terms.txt -o $D/uberon_import.ttl
 $B12KG imports extract --prefix CL --source "$S/cl-blood-and-immune-upper-slim.obo" --origin "obophenotype/cell-ontology@fd61b954f3eb:subsets/blood_and_immune_upper_slim.obo" \
     --license https://creativecommons.org/licenses/by/4.0/ --terms $D/cl_terms.txt -o $D/cl_import.ttl

@@ -45,7 +45,7 @@ DEFINED: dict[str, set[str]] = {
         "milk",
         "yogurt",
     },
-    "InjectionRequiringCause": {"b12_malabsorption", "pernicious_anaemia", "post_gastric_surgery"},
+    "InjectionRequiringCause": {"b12_malabsorption", "pernicious_anaemia"},
     "DeficiencyBiomarker": {"homocysteine", "methylmalonic_acid"},
     "HighRiskGroup": {"older_adults", "vegans"},
 }

@@ -132,3 +132,91 @@ def test_graph_with_import_modules_and_mappings_is_consistent(kg: KnowledgeGraph
     with onto:
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
     assert list(world.inconsistent_classes()) == []
+
+
+# -- no false pass, no traceback: empty, broken and binary inputs end in one message, exit 2 ----------
+
+HP_MINI = Path(__file__).resolve().parents[1] / "fixtures" / "ontologies" / "hp-mini.obo"
+BAD_INPUTS = {
+    "empty.obo": (b"", "empty.obo: no terms in this file (empty, or not an OBO file)"),
+    "text.obo": (b"hello\nthis is not OBO\n", "text.obo: no terms in this file (empty, or not an OBO file)"),
+    "stanza.obo": (b"format-version: 1.2\n[Term\nid: HP:0003394\nname: Muscle spasm\n",
+                   "stanza.obo, line 2: not an OBO stanza header ([Term], [Typedef] or [Instance]): '[Term'"),
+    "tagline.obo": (b"format-version: 1.2\n\n[Term]\nid: HP:0003394\njunk without a tag\n",
+                    "tagline.obo, line 5: not an OBO 'tag: value' line: 'junk without a tag'"),
+    "binary.obo": (b"format-version: 1.2\n\x8f\xff\x00\x01", "binary.obo: not a text file (byte 21 is not UTF-8); "
+                   "expected an OBO file"),
+    "nul.obo": (b"format-version: 1.2\n\x00\x00", "nul.obo: not a text file (NUL byte at byte 21)"),
+    "binary.tsv": (b"\xff\xfeid\tlabel", "binary.tsv: not a text file (byte 1 is not UTF-8); expected a TSV table"),
+    "binary.owl": (b"Ontology(\x9c", "binary.owl: not a text file (byte 10 is not UTF-8); "
+                   "expected OWL functional syntax"),
+    "empty.tsv": (b"", "empty.tsv: empty table"),
+    "binary.ttl": (b"\x00\x01\x02",
+                   "binary.ttl: not a text file (NUL byte at byte 1); expected a Turtle import module"),
+    "broken.ttl": (b"<a> <b> .\n", "broken.ttl: cannot read the import module"),
+    "classless.ttl": (b"<https://x/a> <https://x/b> <https://x/c> .\n",
+                      "classless.ttl: no labelled classes in this import module: nothing to check against"),
+}
+
+
+def _invoke(args: list[str]) -> tuple[int, str]:
+    res = CliRunner().invoke(cli, args)
+    return res.exit_code, res.output
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_xrefs_check_refuses_a_source_it_cannot_check_against(tmp_path: Path, name: str) -> None:
+    data, message = BAD_INPUTS[name]
+    (tmp_path / name).write_bytes(data)
+    code, out = _invoke(["xrefs", "check", "--source", str(tmp_path / name)])
+    assert code == 2, out
+    assert message in out and "Traceback" not in out and "ok:" not in out
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_xrefs_check_fails_when_no_mapping_points_into_the_source(tmp_path: Path) -> None:
+    """A valid ontology file that none of the mappings uses: nothing was checked, so no 'ok'."""
+    other = tmp_path / "other.obo"
+    other.write_text("format-version: 1.2\n\n[Term]\nid: XAO:0000001\nname: frog part\n", encoding="utf-8")
+    code, out = _invoke(["xrefs", "check", "--source", str(other)])
+    assert code == 2 and "nothing was checked" in out and "prefixes XAO" in out, out
+
+
+def test_xrefs_check_counts_what_it_checked() -> None:
+    code, out = _invoke(["xrefs", "check"])
+    assert code == 0 and re.search(r"\((\d+) mappings checked\)", out), out
+    assert int(re.search(r"\((\d+) mappings checked\)", out).group(1)) > 100  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text file (byte 1 is not UTF-8); expected an SSSOM mapping set (TSV)"),
+    (b"# curie_map:\n#   b12kg: https://w3id.org/b12kg/\nsubject_id\tpredicate_id\tobject_id\n",
+     "no mapping rows under the header: nothing to check"),
+    (b"", "no table header"),
+    (b"just some words\n", "missing column(s) subject_id, predicate_id, object_id"),
+])
+def test_xrefs_check_refuses_a_mapping_file_it_cannot_read(tmp_path: Path, data: bytes, message: str) -> None:
+    bad = tmp_path / "bad.sssom.tsv"
+    bad.write_bytes(data)
+    code, out = _invoke(["xrefs", "check", "--mappings", str(bad)])
+    assert code == 2 and message in out and "Traceback" not in out, out
+
+
+@pytest.mark.parametrize(("source", "terms", "message"), [
+    ("binary.obo", "hp_terms.txt", "binary.obo: not a text file (byte 21 is not UTF-8); expected an OBO file"),
+    ("stanza.obo", "hp_terms.txt", "stanza.obo, line 2: not an OBO stanza header"),
+    ("empty.obo", "hp_terms.txt", "empty.obo: no terms in this file (empty, or not an OBO file)"),
+    ("hp-mini.obo", "binary.txt", "binary.txt: not a text file (byte 3 is not UTF-8); expected a term list"),
+    ("hp-mini.obo", "empty.txt", "empty.txt: no terms listed (one CURIE per line): nothing to extract"),
+])
+def test_imports_extract_refuses_unusable_inputs(tmp_path: Path, source: str, terms: str, message: str) -> None:
+    files = {"binary.obo": BAD_INPUTS["binary.obo"][0], "stanza.obo": BAD_INPUTS["stanza.obo"][0], "empty.obo": b"",
+             "hp-mini.obo": HP_MINI.read_bytes(), "hp_terms.txt": b"HP:0003394\n", "binary.txt": b"HP\xff\xfe",
+             "empty.txt": b"# nothing\n\n"}
+    for name in (source, terms):
+        (tmp_path / name).write_bytes(files[name])
+    out_file = tmp_path / "module.ttl"
+    code, out = _invoke(["imports", "extract", "--prefix", "HP", "--source", str(tmp_path / source),
+                         "--terms", str(tmp_path / terms), "-o", str(out_file)])
+    assert code == 2 and message in out and "Traceback" not in out, out
+    assert not out_file.exists()

@@ -14,10 +14,10 @@ from b12kg.formats.registry import EXPORT_FORMATS, get_export_format
 from b12kg.store.sources import Source
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "export" / "mini.ttl"
-SINGLE = {"turtle", "nt", "nquads", "trig", "jsonld", "owl", "obographs", "sssom"}
+SINGLE = {"turtle", "nt", "nquads", "trig", "jsonld", "owl", "obographs", "obo", "sssom"}
 SEVERAL = {
-    "kgx": ["edges.tsv", "nodes.tsv"],
-    "kgx-jsonl": ["edges.jsonl", "nodes.jsonl"],
+    "kgx": ["context.jsonld", "edges.tsv", "nodes.tsv"],
+    "kgx-jsonl": ["context.jsonld", "edges.jsonl", "nodes.jsonl"],
     "neo4j": ["edges.csv", "nodes.csv", "queries.cypher"],
 }
 

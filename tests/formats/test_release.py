@@ -22,11 +22,13 @@ EXPECTED = {
     "b12kg-full.owl",
     "b12kg-full.ttl",
     "b12kg-obographs.json",
+    "b12kg.obo",
     "b12kg.jsonld",
     "b12kg.nq",
     "b12kg.nt",
     "b12kg.trig",
     "kgx/edges.jsonl",
+    "kgx/context.jsonld",
     "kgx/edges.tsv",
     "kgx/nodes.jsonl",
     "kgx/nodes.tsv",
@@ -79,12 +81,32 @@ def test_manifest_describes_every_file(release: Path) -> None:
     assert listed["kgx/nodes.tsv"]["nodes"] == (release / "kgx/nodes.tsv").read_bytes().count(b"\n") - 1
     assert listed["kgx/edges.tsv"]["edges"] == (release / "kgx/edges.tsv").read_bytes().count(b"\n") - 1
     assert listed["neo4j/edges.csv"]["edges"] == listed["kgx/edges.tsv"]["edges"]
-    # base has only native axioms and data; full adds the imports and the mappings
+    # base has the native axioms, data and mappings; full adds the import modules and the inferences
     assert listed["b12kg-base.ttl"]["triples"] < listed["b12kg-full.ttl"]["triples"]
-    base = (release / "b12kg-base.ttl").read_text()
-    assert "CHEBI:" not in base and "skos:exactMatch" not in base.replace(
-        "skos:exactMatch a owl:Annotation", ""
-    )
+    import rdflib
+
+    base = rdflib.Graph().parse(release / "b12kg-base.ttl")
+    hp = rdflib.URIRef("http://purl.obolibrary.org/obo/HP_0001251")
+    assert (rdflib.URIRef("https://w3id.org/b12kg/ataxia"), rdflib.SKOS.exactMatch, hp) in base
+    assert (hp, rdflib.RDF.type, rdflib.OWL.Class) not in base  # no import module
+    # each RDF file names the named graphs it holds and has a version IRI of its own
+    graphs = {path: f.get("graphs") for path, f in listed.items() if "graphs" in f}
+    assert graphs == {
+        "b12kg-base.ttl": ["ontology", "data", "mappings"], "b12kg-base.owl": ["ontology", "data", "mappings"],
+        "b12kg-full.ttl": ["ontology", "imports", "data", "mappings"],
+        "b12kg-full.owl": ["ontology", "imports", "data", "mappings"],
+        "b12kg.nt": ["ontology", "imports", "data", "mappings"],
+        "b12kg.jsonld": ["ontology", "imports", "data", "mappings"],
+        "b12kg.nq": ["ontology", "imports", "data", "provenance", "mappings"],
+        "b12kg.trig": ["ontology", "imports", "data", "provenance", "mappings"],
+    }  # reasoner none: no inferred graph in this build
+    viris = {path: f["version_iri"] for path, f in listed.items() if "version_iri" in f}
+    assert set(viris) == set(graphs) | {"b12kg-obographs.json"}
+    assert all(v == f"https://w3id.org/b12kg/releases/2026-11-24/{path}" for path, v in viris.items())
+    assert "version_iri" not in manifest  # no release-wide IRI naming a file that is not in the release
+    og = json.loads((release / "b12kg-obographs.json").read_text())
+    assert og["graphs"][0]["meta"]["version"] == listed["b12kg-obographs.json"]["version_iri"] == (
+        "https://w3id.org/b12kg/releases/2026-11-24/b12kg-obographs.json")
 
 
 def test_base_and_full_reread(release: Path) -> None:
@@ -164,11 +186,11 @@ def test_build_of_a_given_graph_reports_progress(tmp_path: Path) -> None:
     result = build_release(
         tmp_path / "dist", kg=KnowledgeGraph([Source(mini, "data")]), progress=messages.append, checks=False
     )
-    assert messages[0] == "writing b12kg-base.ttl and .owl" and messages[-1].startswith("release complete")
+    assert messages[0].startswith("writing the RDF files") and messages[-1].startswith("release complete")
     assert result.manifest["inferred"]["reasoner"] == "given"
     files = {f["path"]: f for f in result.manifest["files"]}
     assert "b12kg.sssom.tsv" not in files  # no mapping set in this graph
-    assert files["kgx/nodes.tsv"]["nodes"] == 3 and files["kgx/edges.tsv"]["edges"] == 2
+    assert files["kgx/nodes.tsv"]["nodes"] == 3 and files["kgx/edges.tsv"]["edges"] == 3  # one per record
 
 
 def test_owl_file_loads_in_an_owl_tool(release: Path) -> None:

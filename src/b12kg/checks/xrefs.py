@@ -21,12 +21,13 @@ from collections.abc import Mapping as MappingType
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import B12kgError, SSSOMError
+from ..core.errors import ExtractionError, SSSOMError
 from ..core.prefixes import PREFIX_MAP
-from ..store.ontology_files import SourceTerm, read_source
+from ..store.ontology_files import SourceTerm, read_source, read_text
 from ..store.sssom import COLUMNS, NO_TERM, Mapping
 
-__all__ = ["XrefProblem", "check_file", "check_mappings", "load_module_terms", "load_terms", "read_rows"]
+__all__ = ["XrefProblem", "check_file", "check_mappings", "count_checked", "load_module_terms", "load_terms",
+           "read_rows"]
 
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):([A-Za-z0-9_.-]+)$")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -57,10 +58,11 @@ def load_module_terms(paths: Iterable[Path]) -> dict[str, SourceTerm]:
     deprecated: set[str] = set()
     classes: set[str] = set()
     for path in paths:
+        text = read_text(path, "a Turtle import module")
         try:
-            triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-        except (SyntaxError, OSError) as e:
-            raise B12kgError(f"{path}: cannot read the import module: {e}") from None
+            triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
+        except SyntaxError as e:
+            raise ExtractionError(f"{path}: cannot read the import module: {e}") from None
         for t in triples:
             if not isinstance(t.subject, ox.NamedNode):
                 continue
@@ -80,6 +82,8 @@ def load_terms(paths: Iterable[Path]) -> dict[str, SourceTerm]:
     for path in paths:
         path = Path(path)
         found = load_module_terms([path]) if path.suffix == ".ttl" else read_source(path).terms
+        if not found:
+            raise ExtractionError(f"{path}: no labelled classes in this import module: nothing to check against")
         for c, t in found.items():
             if t.label is not None and c not in out:
                 out[c] = t
@@ -91,10 +95,7 @@ def read_rows(path: Path) -> tuple[list[tuple[int, Mapping]], set[str]]:
     import yaml
 
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise SSSOMError(f"{path}: cannot read: {e.strerror}") from None
+    lines = read_text(path, "an SSSOM mapping set (TSV)", SSSOMError).splitlines()
     meta_text = "\n".join(ln[1:] for ln in lines if ln.startswith("#"))
     try:
         meta = yaml.safe_load(meta_text) or {}
@@ -113,6 +114,8 @@ def read_rows(path: Path) -> tuple[list[tuple[int, Mapping]], set[str]]:
     for lineno, ln in body[1:]:
         cells = dict(zip(header, ln.split("\t"), strict=False))
         rows.append((lineno, Mapping(**{c: cells.get(c, "") for c in COLUMNS})))
+    if not rows:
+        raise SSSOMError(f"{path}: no mapping rows under the header: nothing to check")
     return rows, declared
 
 
@@ -180,7 +183,22 @@ def check_file(
     rows, declared = read_rows(mapping_file)
     terms = load_terms(sources if sources else import_files())
     if sources:  # full ontology files: check the rows of the ontologies they hold
-        wanted = {c.split(":", 1)[0] for c in terms} | _unlisted(declared)
+        held = {c.split(":", 1)[0] for c in terms}
+        wanted = held | _unlisted(declared)
         rows = [(n, r) for n, r in rows
                 if not _CURIE.match(r.object_id) or r.object_id.split(":", 1)[0] in wanted]
+        if not rows:  # a check that examined nothing must not pass
+            names = ", ".join(Path(s).name for s in sources)
+            raise ExtractionError(
+                f"none of the mappings of {Path(mapping_file).name} points into {names} (its terms have the "
+                f"prefixes {', '.join(sorted(held))}): nothing was checked; give the source of a mapped ontology")
     return check_mappings(rows, terms, declared, subject_labels)
+
+
+def count_checked(mapping_file: Path, sources: Sequence[Path] | None = None) -> int:
+    """How many rows of ``mapping_file`` :func:`check_file` looks at (for the summary line)."""
+    rows, declared = read_rows(mapping_file)
+    if not sources:
+        return len(rows)
+    wanted = {c.split(":", 1)[0] for c in load_terms(sources)} | _unlisted(declared)
+    return sum(1 for _, r in rows if not _CURIE.match(r.object_id) or r.object_id.split(":", 1)[0] in wanted)

@@ -49,8 +49,11 @@ def check(sources: tuple[str, ...], mapping_file: str | None) -> None:
     for f in files:
         problems += [(f, p) for p in check_file(f, [Path(s) for s in sources] or None, subject_labels)]
     if not problems:
+        from ..checks.xrefs import count_checked
+
+        checked = sum(count_checked(f, [Path(s) for s in sources] or None) for f in files)
         click.echo(f"ok: every mapped ID of {', '.join(f.name for f in files)} exists, is current and "
-                   "has the source's label")
+                   f"has the source's label ({checked} mappings checked)")
         return
     header = ("file:line", "subject", "ID", "expected label", "found label", "reason")
     rows = [(f"{f.name}:{p.line}", p.subject, p.curie, p.expected_label, p.found_label, p.reason)

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.errors import ExtractionError
-from ..store.ontology_files import OBO, SourceTerm, TermSource, read_source
+from ..store.ontology_files import OBO, SourceTerm, TermSource, read_source, read_text
 
 __all__ = [
     "extract_module",
@@ -49,13 +49,15 @@ def read_term_list(path: Path) -> list[str]:
     ['HP:0003394']
     """
     out: list[str] = []
-    for lineno, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, raw in enumerate(read_text(Path(path), "a term list (one CURIE per line)").splitlines(), 1):
         value = raw.split("#", 1)[0].strip()
         if not value:
             continue
         if not _CURIE.match(value):
             raise ExtractionError(f"{path}, line {lineno}: {value!r} is not a CURIE (PREFIX:LOCAL)")
         out.append(value)
+    if not out:
+        raise ExtractionError(f"{path}: no terms listed (one CURIE per line): nothing to extract")
     return out
 
 

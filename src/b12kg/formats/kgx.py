@@ -18,11 +18,13 @@ What goes in (decisions, tested in ``tests/test_export_kgx.py``):
   an information entity). ``predicate`` is ``b12kg:biolinkPredicate`` of the property (inherited up
   ``rdfs:subPropertyOf``), else ``biolink:related_to``; ``original_predicate`` keeps the b12kg
   property. Value-set edges (concept → value) are kept, as ``related_to`` edges.
-* Provenance: ``primary_knowledge_source`` is ``infores:b12kg``; ``knowledge_level`` and
-  ``agent_type`` come from the edge's ``owl:Axiom`` annotations (``not_provided`` when there is none
-  or they disagree); ``publications`` are their ``dcterms:source``; ``source_section`` and ``claim``
-  (extra columns) their ``b12kg:sourceSection`` and ``b12kg:claim``. Negative statements
-  (``owl:NegativePropertyAssertion``) are not edges.
+* Provenance: one edge per provenance record. A statement that the article makes in two sections
+  has two ``owl:Axiom`` annotations and so two edges (same subject, predicate and object, different
+  ``id``), each with its own ``source_section`` and ``claim`` (extra columns, single values: a section
+  is never paired with another section's claim). ``primary_knowledge_source`` is ``infores:b12kg``;
+  ``knowledge_level``, ``agent_type`` and ``publications`` (``dcterms:source``) come from the same
+  record (``not_provided`` when there is none). Negative statements (``owl:NegativePropertyAssertion``)
+  are not edges.
 * Multivalued fields are ``|``-separated in TSV and lists in JSON Lines; rows are sorted by id.
 
 >>> from b12kg import KnowledgeGraph
@@ -34,8 +36,8 @@ What goes in (decisions, tested in ``tests/test_export_kgx.py``):
 
 from __future__ import annotations
 
-import hashlib
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ __all__ = [
     "NODE_COLUMNS",
     "PREDICATE_OVERRIDES",
     "KgxGraph",
+    "Provenance",
+    "context",
     "jsonl_files",
     "kgx_graph",
     "tsv_files",
@@ -75,7 +79,7 @@ EDGE_COLUMNS = [
     "claim",
 ]
 #: columns holding several values (``|`` in TSV, lists in JSON Lines)
-MULTIVALUED = {"category", "xref", "synonym", "provided_by", "publications", "source_section", "claim"}
+MULTIVALUED = {"category", "xref", "synonym", "provided_by", "publications"}
 #: Biolink category to use instead of the one annotated in the ontology (none needed with Biolink 4.4)
 CATEGORY_OVERRIDES: dict[str, str] = {}
 #: Biolink predicate to use instead of the one annotated in the ontology (none needed with Biolink 4.4)
@@ -85,6 +89,9 @@ DEFAULT_PREDICATE = "biolink:related_to"
 NOT_PROVIDED = "not_provided"
 
 _B12KG = PREFIX_MAP["b12kg"]
+#: edge ids are name-based UUIDs (RFC 4122 version 5) of the statement and its provenance record, so they
+#: are stable across builds and pass through kgx's RDF writer, which keeps ``urn:uuid:`` ids as they are
+_EDGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, _B12KG + "edge")
 _INFO_ENTITY = "b12kg:InformationEntity"
 
 
@@ -94,6 +101,45 @@ class KgxGraph:
 
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, order=True)
+class Provenance:
+    """One provenance record (``owl:Axiom`` annotation) of a curated statement: its section and claim
+    belong together and are never re-paired with another record's."""
+
+    section: str = ""
+    claim: str = ""
+    publications: tuple[str, ...] = ()
+    level: str = ""
+    agent: str = ""
+
+
+def _provenance_records(kg: GraphData) -> dict[tuple[str, str, str], list[Provenance]]:
+    """Every statement's provenance records, one per ``owl:Axiom`` node, sorted (duplicates merged)."""
+    by_axiom: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    statement: dict[str, tuple[str, str, str]] = {}
+    for a, s, p, o, key, value in _select(
+        kg,
+        """
+        SELECT ?a ?s ?p ?o ?k ?v WHERE {
+          ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o .
+          VALUES (?k ?prop) { ("section" b12kg:sourceSection) ("claim" b12kg:claim) ("pub" dcterms:source)
+                              ("level" biolink:knowledge_level) ("agent" biolink:agent_type) }
+          ?a ?prop ?v }""",
+    ):
+        statement[a or ""] = (s or "", p or "", o or "")
+        by_axiom[a or ""][key or ""].add(_clean(value or ""))
+    out: dict[tuple[str, str, str], set[Provenance]] = defaultdict(set)
+    for a, found in by_axiom.items():
+
+        def one(key: str, found: dict[str, set[str]] = found) -> str:
+            values = found.get(key, set())
+            return next(iter(values)) if len(values) == 1 else ""
+
+        out[statement[a]].add(Provenance(one("section"), one("claim"), tuple(sorted(found.get("pub", set()))),
+                                         one("level"), one("agent")))
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _select(kg: GraphData, query: str) -> list[tuple[str | None, ...]]:
@@ -210,19 +256,8 @@ def kgx_graph(kg: GraphData) -> KgxGraph:
             }
         )
 
-    prov: dict[tuple[str, str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for s, p, o, key, value in _select(
-        kg,
-        """
-        SELECT ?s ?p ?o ?k ?v WHERE {
-          ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o .
-          VALUES (?k ?prop) { ("section" b12kg:sourceSection) ("claim" b12kg:claim) ("pub" dcterms:source)
-                              ("level" biolink:knowledge_level) ("agent" biolink:agent_type) }
-          ?a ?prop ?v }""",
-    ):
-        prov[(s or "", p or "", o or "")][key or ""].add(_clean(value or ""))
-
     edges: list[dict[str, Any]] = []
+    records = _provenance_records(kg)
     for s, p, o in _select(
         kg,
         "SELECT DISTINCT ?s ?p ?o WHERE { ?p a owl:ObjectProperty . ?s ?p ?o . "
@@ -231,25 +266,25 @@ def kgx_graph(kg: GraphData) -> KgxGraph:
         s, p, o = s or "", p or "", o or ""
         if s not in concept_set or o not in concept_set:
             continue
-        found = prov.get((s, p, o), {})
-        levels, agents = found.get("level", set()), found.get("agent", set())
         bps = _nearest(p, sub_prop, predicates)
-        edges.append(
-            {
-                "id": "urn:b12kg:edge:" + hashlib.sha256(f"{s} {p} {o}".encode()).hexdigest()[:24],
-                "subject": s,
-                "predicate": min(bps) if bps else DEFAULT_PREDICATE,
-                "original_predicate": p,
-                "object": o,
-                "primary_knowledge_source": INFORES,
-                "knowledge_level": next(iter(levels)) if len(levels) == 1 else NOT_PROVIDED,
-                "agent_type": next(iter(agents)) if len(agents) == 1 else NOT_PROVIDED,
-                "publications": sorted(found.get("pub", set())),
-                "source_section": sorted(found.get("section", set())),
-                "claim": sorted(found.get("claim", set())),
-            }
-        )
-    edges.sort(key=lambda e: (e["subject"], e["original_predicate"], e["object"]))
+        for rec in records.get((s, p, o), [Provenance()]):
+            key = f"{s} {p} {o}" + (f" {rec.section} {rec.claim}" if rec.section or rec.claim else "")
+            edges.append(
+                {
+                    "id": f"urn:uuid:{uuid.uuid5(_EDGE_NAMESPACE, key)}",
+                    "subject": s,
+                    "predicate": min(bps) if bps else DEFAULT_PREDICATE,
+                    "original_predicate": p,
+                    "object": o,
+                    "primary_knowledge_source": INFORES,
+                    "knowledge_level": rec.level or NOT_PROVIDED,
+                    "agent_type": rec.agent or NOT_PROVIDED,
+                    "publications": list(rec.publications),
+                    "source_section": rec.section,
+                    "claim": rec.claim,
+                }
+            )
+    edges.sort(key=lambda e: (e["subject"], e["original_predicate"], e["object"], e["source_section"], e["claim"]))
     return KgxGraph(nodes, edges)
 
 
@@ -273,13 +308,28 @@ def _jsonl(rows: Iterable[dict[str, Any]], columns: list[str]) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8") if out else b""
 
 
+def context() -> bytes:
+    """``context.jsonld``: a JSON-LD context of the project prefixes (``b12kg``, ``HP``, ``infores``…).
+
+    kgx checks every CURIE prefix against the Biolink JSON-LD context and expands CURIEs with it, and
+    ``b12kg`` is not a Biolink prefix: give kgx this context beside Biolink's (its ``jsonld-context``
+    setting) and ``kgx validate`` passes and ``kgx transform`` writes ``https://w3id.org/b12kg/`` IRIs.
+
+    >>> json.loads(context())["@context"]["b12kg"]
+    'https://w3id.org/b12kg/'
+    """
+    return (json.dumps({"@context": PREFIX_MAP}, indent=2) + "\n").encode("utf-8")
+
+
 def tsv_files(kg: GraphData) -> dict[str, bytes]:
-    """``{"nodes.tsv": …, "edges.tsv": …}``: the KGX TSV pair."""
+    """``{"nodes.tsv": …, "edges.tsv": …, "context.jsonld": …}``: the KGX TSV pair and the prefixes."""
     g = kgx_graph(kg)
-    return {"nodes.tsv": _tsv(g.nodes, NODE_COLUMNS), "edges.tsv": _tsv(g.edges, EDGE_COLUMNS)}
+    return {"nodes.tsv": _tsv(g.nodes, NODE_COLUMNS), "edges.tsv": _tsv(g.edges, EDGE_COLUMNS),
+            "context.jsonld": context()}
 
 
 def jsonl_files(kg: GraphData) -> dict[str, bytes]:
-    """``{"nodes.jsonl": …, "edges.jsonl": …}``: the KGX JSON Lines pair (empty fields left out)."""
+    """``{"nodes.jsonl": …, "edges.jsonl": …, "context.jsonld": …}``: KGX JSON Lines (empty fields left out)."""
     g = kgx_graph(kg)
-    return {"nodes.jsonl": _jsonl(g.nodes, NODE_COLUMNS), "edges.jsonl": _jsonl(g.edges, EDGE_COLUMNS)}
+    return {"nodes.jsonl": _jsonl(g.nodes, NODE_COLUMNS), "edges.jsonl": _jsonl(g.edges, EDGE_COLUMNS),
+            "context.jsonld": context()}

@@ -6,7 +6,9 @@ The nodes and relationships are those of the KGX export (:func:`b12kg.formats.kg
   ``xref:string[]``, ``synonym:string[]``, ``provided_by:string[]`` and ``:LABEL`` (the Biolink
   categories without prefix, e.g. ``SmallMolecule``);
 * ``edges.csv``: ``:START_ID``, ``:END_ID``, ``:TYPE`` (the Biolink predicate without prefix,
-  e.g. ``has_phenotype``) and the KGX edge properties (``original_predicate``, provenance…);
+  e.g. ``has_phenotype``) and the KGX edge properties (``original_predicate``, provenance…): one
+  relationship per provenance record, so a statement made in two sections is two relationships, each
+  with its own ``source_section`` and ``claim``;
 * ``queries.cypher``: the import command and example queries.
 
 Arrays and labels use ``;`` (neo4j-admin's default ``--array-delimiter``); a ``;`` inside a value
@@ -52,8 +54,8 @@ EDGE_HEADER = [
     "knowledge_level",
     "agent_type",
     "publications:string[]",
-    "source_section:string[]",
-    "claim:string[]",
+    "source_section",
+    "claim",
 ]
 
 QUERIES = """\
@@ -75,7 +77,7 @@ RETURN s.id, s.name ORDER BY s.name;
 
 // What causes muscle spasms, directly or through a chain of causes (up to 4 steps)
 MATCH p = (c)-[:causes*1..4]->(m {id: 'b12kg:muscle_spasm'})
-RETURN [n IN nodes(p) | n.name] AS chain ORDER BY length(p), chain;
+RETURN [n IN nodes(p) | n.name] AS chain, length(p) AS steps ORDER BY steps, chain;
 
 // Foods that provide vitamin B12, with the food group and the source section of the claim
 MATCH (f:Food)-[r:has_nutrient]->(v {id: 'b12kg:vitamin_b12'})
@@ -138,8 +140,8 @@ def neo4j_files(kg: GraphData) -> dict[str, bytes]:
             e["knowledge_level"],
             e["agent_type"],
             _array(e["publications"]),
-            _array(e["source_section"]),
-            _array(e["claim"]),
+            e["source_section"],
+            e["claim"],
         ]
         edge_rows.append(row)
     return {

@@ -71,8 +71,13 @@ def _list(kg: GraphData, head: str) -> list[str] | None:
     return out
 
 
-def obograph(kg: GraphData) -> dict[str, Any]:
-    """The OBO Graphs document (a dict with ``graphs``) of the asserted graph of ``kg``."""
+def obograph(kg: GraphData, *, version_iri: str | None = None) -> dict[str, Any]:
+    """The OBO Graphs document (a dict with ``graphs``) of the asserted graph of ``kg``.
+
+    ``version_iri`` replaces the ontology's version IRI in the graph's ``meta.version`` (the release
+    gives each file its own). The obographs model has no prefix map, so tools that shorten IRIs (OAK)
+    need ``--prefix b12kg=https://w3id.org/b12kg/``.
+    """
     kinds: dict[str, tuple[str, str | None]] = {}
     for (iri,) in _rows(kg, "SELECT DISTINCT ?c WHERE { ?c a owl:Class FILTER(isIRI(?c)) }"):
         kinds[iri or ""] = ("CLASS", None)
@@ -248,8 +253,8 @@ def obograph(kg: GraphData) -> dict[str, Any]:
     )
     if own:
         graph["id"] = own[0][0]
-        if own[0][1]:
-            graph["meta"]["version"] = own[0][1]
+        if version_iri or own[0][1]:
+            graph["meta"]["version"] = version_iri or own[0][1]
         if own[0][2]:
             graph["meta"]["basicPropertyValues"] = [{"pred": OWL + "versionInfo", "val": own[0][2]}]
     if not graph["meta"]:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.prefixes import PREFIX_MAP, compress
 from ..core.terms import from_oxigraph, to_rdflib
 from ..store.sources import GRAPHS
+from .header import merge_headers
 
 if TYPE_CHECKING:
     import rdflib
@@ -81,12 +82,15 @@ Quad = tuple[str, str, str, str]
 
 # -- stable quads ----------------------------------------------------------------------------
 def stable_quads(
-    kg: GraphData, kinds: Sequence[str] | None = None, *, split_provenance: bool = True
+    kg: GraphData, kinds: Sequence[str] | None = None, *, split_provenance: bool = True,
+    version_iri: str | None = None,
 ) -> list[Quad]:
     """The quads of the named graphs ``kinds`` (default: all), with stable blank-node labels, sorted.
 
     Each quad is ``(subject, predicate, object, graph)`` in N-Triples syntax. With ``split_provenance``
-    the provenance records of the data graph go to :data:`PROVENANCE_GRAPH`.
+    the provenance records of the data graph go to :data:`PROVENANCE_GRAPH`. The import modules'
+    ``owl:Ontology`` headers are folded into the b12kg ontology's one header
+    (:func:`b12kg.formats.header.merge_headers`), whose version IRI becomes ``version_iri`` if given.
 
     >>> from b12kg import KnowledgeGraph
     >>> qs = stable_quads(KnowledgeGraph.bundled(), ["data"])
@@ -111,7 +115,7 @@ def stable_quads(
     def relabel(term: str) -> str:
         return labels.get(term, term)
 
-    quads = [(relabel(s), p, relabel(o), g) for s, p, o, g in raw]
+    quads = merge_headers([(relabel(s), p, relabel(o), g) for s, p, o, g in raw], version_iri)
     if split_provenance:
         data = f"<{GRAPHS['data']}>"
         prov_nodes = {
@@ -196,17 +200,17 @@ def _asserted(kinds: Sequence[str] | None) -> Sequence[str]:
 
 
 # -- line formats ----------------------------------------------------------------------------
-def to_ntriples(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
+def to_ntriples(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> bytes:
     """N-Triples of the merged graphs ``kinds`` (default :data:`ASSERTED`): unique, sorted lines."""
-    lines = sorted(
-        {f"{s} {p} {o} .\n" for s, p, o, _ in stable_quads(kg, _asserted(kinds), split_provenance=False)}
-    )
+    quads = stable_quads(kg, _asserted(kinds), split_provenance=False, version_iri=version_iri)
+    lines = sorted({f"{s} {p} {o} .\n" for s, p, o, _ in quads})
     return "".join(lines).encode("utf-8")
 
 
-def to_nquads(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
+def to_nquads(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> bytes:
     """N-Quads with one named graph per kind (default: all, provenance split out of data): sorted lines."""
-    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in stable_quads(kg, kinds)).encode("utf-8")
+    quads = stable_quads(kg, kinds, version_iri=version_iri)
+    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in quads).encode("utf-8")
 
 
 # -- rdflib-based formats ----------------------------------------------------------------------
@@ -230,7 +234,7 @@ def _bind(nm: Any) -> None:
         nm.bind(prefix, ns, override=True, replace=True)
 
 
-def rdflib_graph(kg: GraphData, kinds: Sequence[str] | None = None) -> rdflib.Graph:
+def rdflib_graph(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> rdflib.Graph:
     """An rdflib graph of the merged ``kinds`` (default :data:`ASSERTED`), stable labels, project prefixes."""
     import rdflib
 
@@ -238,12 +242,14 @@ def rdflib_graph(kg: GraphData, kinds: Sequence[str] | None = None) -> rdflib.Gr
     g = rdflib.Graph(bind_namespaces="none")
     _bind(g.namespace_manager)
     cache: dict[str, Any] = {}
-    for s, p, o, _ in stable_quads(kg, kinds, split_provenance=False):
+    for s, p, o, _ in stable_quads(kg, kinds, split_provenance=False, version_iri=version_iri):
         g.add(tuple(cache.setdefault(t, _term(t)) for t in (s, p, o)))
     return g
 
 
-def rdflib_dataset(kg: GraphData, kinds: Sequence[str] | None = None) -> rdflib.Dataset:
+def rdflib_dataset(
+    kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None
+) -> rdflib.Dataset:
     """An rdflib dataset, one named graph per kind (provenance split out), stable labels, project prefixes."""
     import rdflib
     from rdflib.namespace import NamespaceManager
@@ -253,7 +259,7 @@ def rdflib_dataset(kg: GraphData, kinds: Sequence[str] | None = None) -> rdflib.
     _bind(ds.namespace_manager)
     cache: dict[str, Any] = {}
     graphs: dict[str, rdflib.Graph] = {}
-    for s, p, o, g in stable_quads(kg, kinds):
+    for s, p, o, g in stable_quads(kg, kinds, version_iri=version_iri):
         if g not in graphs:
             graphs[g] = ds.graph(rdflib.URIRef(g[1:-1]))
         graphs[g].add(tuple(cache.setdefault(t, _term(t)) for t in (s, p, o)))
@@ -292,19 +298,19 @@ def _serializers() -> None:
     plugin.register("b12kg-trig", Serializer, "b12kg.formats.rdflib_serializers", "ProjectTrigSerializer")
 
 
-def to_turtle(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
+def to_turtle(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> bytes:
     """Turtle of the merged graphs ``kinds`` (default :data:`ASSERTED`), deterministic, project prefixes."""
     _serializers()
-    return rdflib_graph(kg, kinds).serialize(format="b12kg-turtle", encoding="utf-8")
+    return rdflib_graph(kg, kinds, version_iri=version_iri).serialize(format="b12kg-turtle", encoding="utf-8")
 
 
-def to_trig(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
+def to_trig(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> bytes:
     """TriG with one named graph per kind (see :data:`EXPORT_GRAPHS`), deterministic."""
     _serializers()
-    return rdflib_dataset(kg, kinds).serialize(format="b12kg-trig", encoding="utf-8")
+    return rdflib_dataset(kg, kinds, version_iri=version_iri).serialize(format="b12kg-trig", encoding="utf-8")
 
 
-def to_rdfxml(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
+def to_rdfxml(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> bytes:
     """RDF/XML (``.owl``) of the merged graphs ``kinds`` (default :data:`ASSERTED`), deterministic.
 
     One ``rdf:Description`` (or typed node element) per subject, subjects and statements sorted.
@@ -319,7 +325,7 @@ def to_rdfxml(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
 
     import pyoxigraph as ox
 
-    quads = stable_quads(kg, _asserted(kinds), split_provenance=False)
+    quads = stable_quads(kg, _asserted(kinds), split_provenance=False, version_iri=version_iri)
     by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for s, p, o, _ in quads:
         if (p, o) not in by_subject[s]:
@@ -389,9 +395,9 @@ def to_rdfxml(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
     return (head + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")
 
 
-def to_jsonld(kg: GraphData, kinds: Sequence[str] | None = None) -> bytes:
+def to_jsonld(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> bytes:
     """JSON-LD compacted with a context of :data:`PREFIX_MAP` only; nodes sorted by ``@id``, keys sorted."""
-    g = rdflib_graph(kg, kinds)
+    g = rdflib_graph(kg, kinds, version_iri=version_iri)
     context = dict(PREFIX_MAP)
     text = g.serialize(format="json-ld", context=context, auto_compact=False)
     doc = json.loads(text)

@@ -119,6 +119,8 @@ for _f in (
                  ("rdfxml", "xml", "rdf")),
     ExportFormat("obographs", "json", "application/json", "OBO Graphs JSON", _lazy("obographs", "to_json"),
                  ("obojson", "obograph")),
+    ExportFormat("obo", "obo", "text/obo", "OBO 1.4: every concept a term, curated edges as relationships",
+                 _lazy("obo", "to_obo")),
     ExportFormat("sssom", "sssom.tsv", "text/tab-separated-values", "the SSSOM mapping set (a copy)",
                  _lazy("mappings", "mapping_set")),
     ExportFormat("kgx", "tsv", "text/tab-separated-values", "KGX (Biolink) nodes.tsv + edges.tsv",

@@ -4,19 +4,25 @@
 when everything succeeded (:func:`b12kg.core.files.atomic_directory`). The files:
 
 =========================== =====================================================================
-``b12kg-base.ttl``/``.owl`` the native ontology and curated data (named graphs ontology + data)
-``b12kg-full.ttl``/``.owl`` base + import modules + mappings + inferred statements (HermiT's
-                            class memberships and subclass axioms when Java is available; the
+``b12kg-base.ttl``/``.owl`` the native ontology, curated data and mappings (no import modules)
+``b12kg-full.ttl``/``.owl`` base + import modules + inferred statements (HermiT's class
+                            memberships and subclass axioms when Java is available; the
                             manifest's ``inferred`` says which)
-``b12kg.nt``, ``.jsonld``   all asserted graphs merged (N-Triples, JSON-LD)
+``b12kg.nt``, ``.jsonld``   all asserted graphs merged (N-Triples, JSON-LD; no inferred statements)
 ``b12kg.nq``, ``.trig``     every named graph (ontology, imports, data, provenance, mappings, inferred)
 ``b12kg-obographs.json``    OBO Graphs JSON
-``kgx/``                    KGX ``nodes.tsv``/``edges.tsv`` and ``nodes.jsonl``/``edges.jsonl``
+``b12kg.obo``               OBO 1.4: every concept a term (for pronto, OAK and other class-only tools)
+``kgx/``                    KGX ``nodes.tsv``/``edges.tsv``, ``nodes.jsonl``/``edges.jsonl`` and the
+                            JSON-LD ``context.jsonld`` of their prefixes (for kgx)
 ``neo4j/``                  ``nodes.csv``, ``edges.csv``, ``queries.cypher`` for ``neo4j-admin import``
 ``b12kg.sssom.tsv``         the mapping set (a copy, when there is one)
 ``diagrams/``               ``mechanism.svg`` and ``schema.svg``, the pictures of the README
-``manifest.json``           version, date, counts, sizes and SHA-256 of every file, source versions
+``manifest.json``           version, date, counts, sizes and SHA-256 of every file, the named
+                            graphs and version IRI of each RDF file, source versions
 =========================== =====================================================================
+
+Every RDF file has one ``owl:Ontology`` header (the import modules are recorded on it, see
+:mod:`b12kg.formats.header`) whose ``owl:versionIRI`` names that file.
 
 Two builds of the same inputs are byte-identical: nothing depends on the clock (the date is the
 ontology's ``owl:versionInfo``/``dcterms:created``), blank nodes have stable labels and every file
@@ -41,14 +47,16 @@ from ..store.dataset import Dataset, GraphData
 from ..store.sources import GRAPHS, bundled_sources
 
 __all__ = [
-    "BASE_GRAPHS", "FULL_GRAPHS", "RELEASE_FORMAT", "BuildError", "BuildResult", "build_release", "check_output_folder",
-    "release_checks", "release_graph",
+    "ASSERTED_GRAPHS", "BASE_GRAPHS", "FULL_GRAPHS", "RDF_FILES", "RELEASE_FORMAT", "BuildError", "BuildResult",
+    "build_release", "check_output_folder", "release_checks", "release_graph", "version_iri_for",
 ]
 
-#: named graphs of ``b12kg-base``: the native axioms and the curated data
-BASE_GRAPHS = ("ontology", "data")
+#: named graphs of ``b12kg-base``: the native axioms, the curated data and its mappings (no import modules)
+BASE_GRAPHS = ("ontology", "data", "mappings")
 #: named graphs of ``b12kg-full``: everything, imports merged and inferred statements included
 FULL_GRAPHS = ("ontology", "imports", "data", "mappings", "inferred")
+#: named graphs of ``b12kg.nt`` and ``b12kg.jsonld``: everything asserted (no inferred statements)
+ASSERTED_GRAPHS = ("ontology", "imports", "data", "mappings", "external")
 
 Progress = Callable[[str], None]
 
@@ -172,41 +180,69 @@ def _count_lines(data: bytes) -> int:
     return sum(1 for line in data.splitlines() if line.strip() and not line.startswith(b"#"))
 
 
-def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, int]]]:
-    """Every release file (relative path -> bytes and counts), in build order."""
-    from . import diagrams, kgx, neo4j, obographs, rdf
+#: the RDF files of the release: name -> (writer, named graphs merged into it; None = one per kind)
+RDF_FILES: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "b12kg-base.ttl": ("to_turtle", BASE_GRAPHS),
+    "b12kg-base.owl": ("to_rdfxml", BASE_GRAPHS),
+    "b12kg-full.ttl": ("to_turtle", FULL_GRAPHS),
+    "b12kg-full.owl": ("to_rdfxml", FULL_GRAPHS),
+    "b12kg.nt": ("to_ntriples", ASSERTED_GRAPHS),
+    "b12kg.jsonld": ("to_jsonld", ASSERTED_GRAPHS),
+    "b12kg.nq": ("to_nquads", None),
+    "b12kg.trig": ("to_trig", None),
+}
 
-    out: dict[str, tuple[bytes, dict[str, int]]] = {}
 
-    def triples(kinds: tuple[str, ...] | None) -> dict[str, int]:
-        qs = rdf.stable_quads(kg, rdf.ASSERTED if kinds is None else kinds, split_provenance=False)
-        return {"triples": len({q[:3] for q in qs})}
+def version_iri_for(kg: GraphData, name: str) -> str | None:
+    """The version IRI of the release file ``name``: the ontology's version IRI with the file's name.
 
-    for name, kinds in (("base", BASE_GRAPHS), ("full", FULL_GRAPHS)):
-        _say(progress, f"writing b12kg-{name}.ttl and .owl")
-        counts = triples(kinds)
-        out[f"b12kg-{name}.ttl"] = (rdf.to_turtle(kg, kinds), counts)
-        out[f"b12kg-{name}.owl"] = (rdf.to_rdfxml(kg, kinds), counts)
-    _say(progress, "writing N-Triples, N-Quads, TriG and JSON-LD")
-    asserted = triples(None)
-    out["b12kg.nt"] = (rdf.to_ntriples(kg), asserted)
-    out["b12kg.jsonld"] = (rdf.to_jsonld(kg), asserted)
-    quads = rdf.stable_quads(kg)
-    quad_counts = {"quads": len(quads), "graphs": len({q[3] for q in quads})}
-    out["b12kg.nq"] = (rdf.to_nquads(kg), quad_counts)
-    out["b12kg.trig"] = (rdf.to_trig(kg), quad_counts)
+    ``…/releases/2026-11-24/b12kg.owl`` becomes ``…/releases/2026-11-24/b12kg-base.ttl`` for the base
+    Turtle file, so that every artefact names itself (None when the ontology has no version IRI).
+    """
+    own = _ontology_info(kg)["version_iri"]
+    return f"{own.rsplit('/', 1)[0]}/{name}" if own else None
+
+
+def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The RDF files, each with its counts, the named graphs it holds and its own version IRI."""
+    from . import rdf
+
+    present = [k for k in GRAPHS if _count_graph(kg, k)]
+    out: dict[str, tuple[bytes, dict[str, Any]]] = {}
+    for name, (writer, kinds) in RDF_FILES.items():
+        viri = version_iri_for(kg, name)
+        data = getattr(rdf, writer)(kg, kinds, version_iri=viri)
+        quads = rdf.stable_quads(kg, kinds, split_provenance=kinds is None, version_iri=viri)
+        if kinds is None:
+            graphs = [k for k, iri in rdf.EXPORT_GRAPHS.items() if any(q[3] == f"<{iri}>" for q in quads)]
+            counts: dict[str, Any] = {"quads": len(quads), "graphs": graphs}
+        else:
+            counts = {"triples": len({q[:3] for q in quads}), "graphs": [k for k in kinds if k in present]}
+        out[name] = (data, {**counts, "version_iri": viri} if viri else counts)
+    return out
+
+
+def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """Every release file (relative path -> bytes and its manifest entries), in build order."""
+    from . import diagrams, kgx, neo4j, obo, obographs
+
+    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
+    out = _rdf_files(kg)
     _say(progress, "writing OBO Graphs JSON")
-    doc = obographs.obograph(kg)
+    doc = obographs.obograph(kg, version_iri=version_iri_for(kg, "b12kg-obographs.json"))
     g0 = doc["graphs"][0]
     out["b12kg-obographs.json"] = (
         (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        {"nodes": len(g0["nodes"]), "edges": len(g0["edges"])},
+        {"nodes": len(g0["nodes"]), "edges": len(g0["edges"]), "version_iri": g0.get("meta", {}).get("version", "")},
     )
+    _say(progress, "writing OBO")
+    terms = obo.to_obo(kg)
+    out["b12kg.obo"] = (terms, {"terms": terms.count(b"[Term]\n")})
     _say(progress, "writing KGX and Neo4j files")
     graph = kgx.kgx_graph(kg)
     nodes, edges = {"nodes": len(graph.nodes)}, {"edges": len(graph.edges)}
     for name, data in sorted({**kgx.tsv_files(kg), **kgx.jsonl_files(kg)}.items()):
-        out[f"kgx/{name}"] = (data, nodes if name.startswith("nodes") else edges)
+        out[f"kgx/{name}"] = (data, nodes if name.startswith("nodes") else edges if name.startswith("edges") else {})
     for name, data in sorted(neo4j.neo4j_files(kg).items()):
         counts = nodes if name == "nodes.csv" else edges if name == "edges.csv" else {}
         out[f"neo4j/{name}"] = (data, counts)
@@ -266,7 +302,6 @@ def build_release(
         "version": info["version"],
         "date": info["date"],
         "ontology": info["ontology"],
-        "version_iri": info["version_iri"],
         "software": {"b12kg": __version__},
         "license": "CC-BY-4.0 (ontology and data)",
         "disclaimer": "Not medical advice: b12kg records what one popular-science article says, "

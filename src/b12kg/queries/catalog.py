@@ -6,6 +6,10 @@ Header syntax (comment lines before the query)::
     # title: Symptoms of B12 deficiency by kind
     # description: Each symptom of vitamin B12 deficiency with its kind.
     # param: concept iri default=b12kg:muscle_spasm -- the concept to describe (CURIE, IRI or label)
+    # requires: imports
+
+``# requires:`` names the named graphs, beyond the ontology and the curated data, that the answer reads
+(``imports``, ``mappings``); a release file without them (``b12kg-base``) cannot give that answer.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Literal
 from ..core.errors import QueryFileError, QueryNotFoundError, shorten
 from ..core.resources import queries_dir
 
-__all__ = ["NamedQuery", "Parameter", "QueryCatalog", "parse_header"]
+__all__ = ["NamedQuery", "Parameter", "QueryCatalog", "parse_header", "parse_requires"]
 
 ParamKind = Literal["iri", "string", "integer"]
 _PARAM = re.compile(r"^(\w+)\s+(iri|string|integer)(?:\s+default=(\S+))?\s*(?:--\s*(.*))?$")
@@ -45,6 +49,8 @@ class NamedQuery:
     description: str = ""
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     path: Path | None = None
+    #: named graphs beyond ``ontology`` and ``data`` that the answer reads (``# requires:`` header)
+    requires: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def expected_path(self) -> Path | None:
@@ -154,4 +160,21 @@ def load_query_file(path: Path) -> NamedQuery:
         title, description, params = parse_header(text)
     except ValueError as e:
         raise QueryFileError(f"query file {path}: {shorten(str(e), 300)}") from None
-    return NamedQuery(Path(path).stem, text, title, description, params, Path(path))
+    return NamedQuery(Path(path).stem, text, title, description, params, Path(path), parse_requires(text))
+
+
+def parse_requires(text: str) -> tuple[str, ...]:
+    """The graph kinds named by ``# requires:`` lines of a query header, sorted.
+
+    >>> parse_requires("# title: T\\n# requires: mappings imports\\nSELECT")
+    ('imports', 'mappings')
+    """
+    found: set[str] = set()
+    for line in text.splitlines():
+        s = line.strip()
+        if s and not s.startswith("#"):
+            break
+        key, _, value = s.lstrip("#").partition(":")
+        if key.strip().lower() == "requires":
+            found.update(value.replace(",", " ").split())
+    return tuple(sorted(found))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..core.errors import ExtractionError
 
-__all__ = ["OBO", "SourceTerm", "TermSource", "read_source"]
+__all__ = ["OBO", "SourceTerm", "TermSource", "read_source", "read_text"]
 
 OBO = "http://purl.obolibrary.org/obo/"
 
@@ -53,19 +53,61 @@ class TermSource:
 
 
 # -- readers ---------------------------------------------------------------------------------------
+def read_text(path: Path, what: str, error: type[Exception] = ExtractionError) -> str:
+    """The UTF-8 text of ``path``, or ``error`` naming the file, what it should be and the fault.
+
+    A binary or otherwise undecodable file (or one holding NUL bytes) is refused with one message
+    instead of a decoding traceback.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.obo"
+    >>> _ = p.write_bytes(b"format-version: 1.2\\n\\xff\\xfe")
+    >>> try:
+    ...     read_text(p, "an OBO file")
+    ... except ExtractionError as e:
+    ...     print(str(e).split(": ", 1)[1])
+    not a text file (byte 21 is not UTF-8); expected an OBO file
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise error(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise error(f"{path}: not a text file (byte {e.start + 1} is not UTF-8); expected {what}") from None
+    if "\x00" in text:
+        raise error(f"{path}: not a text file (NUL byte at byte {text.index(chr(0)) + 1}); expected {what}")
+    return text
+
+
 def read_source(path: Path) -> TermSource:
-    """Parse an OBO, OWL functional-syntax or TSV source file (the form is told by name and header)."""
+    """Parse an OBO, OWL functional-syntax or TSV source file (the form is told by name and header).
+
+    A file of the right form that holds no term at all is refused: whatever checks against it would
+    examine nothing.
+    """
     path = Path(path)
     if not path.is_file():
         raise ExtractionError(f"{path}: no such source file")
     name = path.name.lower()
     if name.endswith(".obo"):
-        return _read_obo(path)
-    if name.endswith((".owl", ".ofn")):
-        return _read_functional(path)
-    if name.endswith(".tsv"):
-        return _read_tsv(path)
-    raise ExtractionError(f"{path}: unknown source form; expected .obo, .owl (functional syntax) or .tsv")
+        src = _read_obo(path)
+    elif name.endswith((".owl", ".ofn")):
+        src = _read_functional(path)
+    elif name.endswith(".tsv"):
+        src = _read_tsv(path)
+    else:
+        raise ExtractionError(f"{path}: unknown source form; expected .obo, .owl (functional syntax) or .tsv")
+    if not src.terms:
+        raise ExtractionError(f"{path}: no terms in this file (empty, or not {_FORMS[name.rsplit('.', 1)[-1]]})")
+    return src
+
+
+_FORMS = {"obo": "an OBO file", "owl": "OWL functional syntax", "ofn": "OWL functional syntax",
+          "tsv": "a term table of a known form"}
+_STANZA = re.compile(r"^\[(Term|Typedef|Instance)\]\s*$")
 
 
 def _unescape_obo(text: str) -> str:
@@ -104,27 +146,29 @@ def _read_obo(path: Path) -> TermSource:
             obsolete=cur.get("is_obsolete", ["false"])[0] == "true",
         ))
 
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
-            if line.startswith("["):
-                flush()
-                in_header = False
-                cur = {} if line.strip() == "[Term]" else None
-                continue
-            if not line.strip() or line.startswith("!"):
-                continue
-            tag, sep, value = line.partition(": ")
-            if not sep:
-                if in_header:
-                    continue
-                raise ExtractionError(f"{path}, line {lineno}: not an OBO 'tag: value' line: {line[:60]!r}")
+    for lineno, raw in enumerate(read_text(path, _FORMS["obo"]).splitlines(), 1):
+        line = raw.rstrip("\r")
+        if line.startswith("["):
+            if not _STANZA.match(line):
+                raise ExtractionError(f"{path}, line {lineno}: not an OBO stanza header "
+                                      f"([Term], [Typedef] or [Instance]): {line[:60]!r}")
+            flush()
+            in_header = False
+            cur = {} if line.strip() == "[Term]" else None
+            continue
+        if not line.strip() or line.startswith("!"):
+            continue
+        tag, sep, value = line.partition(": ")
+        if not sep:
             if in_header:
-                if tag == "data-version":
-                    src.version = value.strip()
                 continue
-            if cur is not None:
-                cur.setdefault(tag, []).append(value.strip())
+            raise ExtractionError(f"{path}, line {lineno}: not an OBO 'tag: value' line: {line[:60]!r}")
+        if in_header:
+            if tag == "data-version":
+                src.version = value.strip()
+            continue
+        if cur is not None:
+            cur.setdefault(tag, []).append(value.strip())
     flush()
     return src
 
@@ -154,8 +198,7 @@ def _iri_curie(iri: str) -> str | None:
 def _read_functional(path: Path) -> TermSource:
     src = TermSource(path)
     data: dict[str, dict[str, list[str]]] = {}
-    with path.open(encoding="utf-8") as fh:
-        lines = fh.read().splitlines()
+    lines = read_text(path, _FORMS["owl"]).splitlines()
     for i, line in enumerate(lines):
         if line.startswith("Ontology(") and i + 1 < len(lines) and lines[i + 1].startswith("<"):
             src.version = lines[i + 1].strip().strip("<>")
@@ -200,8 +243,7 @@ def _unq(value: str) -> str:
 
 def _read_tsv(path: Path) -> TermSource:
     src = TermSource(path)
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [ln for ln in fh if not ln.startswith("#")]
+    lines = [ln for ln in read_text(path, "a TSV table").splitlines(keepends=True) if not ln.startswith("#")]
     if not lines:
         raise ExtractionError(f"{path}: empty table")
     reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)

@@ -42,7 +42,7 @@ COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_l
            "mapping_justification", "comment")
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 #: the mapping predicates b12kg uses (each an owl:AnnotationProperty in the ontology)
-PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch")
+PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch")
 #: object of a row that records that no genuine term exists (SSSOM convention)
 NO_TERM = "sssom:NoTermFound"
 JUSTIFICATIONS = ("semapv:ManualMappingCuration", "semapv:UnspecifiedMatching")
