@@ -53,6 +53,7 @@ def test_via_restricts_the_properties(graph: CuratedGraph) -> None:
     assert {s.predicate for c in r.chains for s in c.steps} == {b12kg("causes")}
     assert [c.nodes for c in r.chains] == [
         (B12, b12kg("neuropathy"), b12kg("numbness")),
+        (B12, b12kg("demyelination"), b12kg("disrupted_nerve_signalling"), b12kg("numbness")),
         (B12, b12kg("elevated_homocysteine"), b12kg("homocysteine_neurotoxicity"), b12kg("neuropathy"),
          b12kg("numbness"))]
     by_label = find_chains(graph, B12, b12kg("numbness"), via=["b12kg:causes", "causes"])
