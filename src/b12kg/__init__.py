@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         QuerySyntaxError,
         ReasonerError,
         ReasonerTimeoutError,
+        ServeError,
         SSSOMError,
     )
     from .core.prefixes import PREFIX_MAP
@@ -64,7 +65,8 @@ _LAZY = {
     "InconsistentOntologyError": "core.errors", "JavaCrashError": "core.errors",
     "JavaNotFoundError": "core.errors", "ParameterError": "core.errors", "QCProfileError": "core.errors",
     "QueryNotFoundError": "core.errors", "QuerySyntaxError": "core.errors", "ReasonerError": "core.errors",
-    "ReasonerTimeoutError": "core.errors", "SSSOMError": "core.errors", "PREFIX_MAP": "core.prefixes",
+    "ReasonerTimeoutError": "core.errors", "SSSOMError": "core.errors", "ServeError": "core.errors",
+    "PREFIX_MAP": "core.prefixes",
     "QueryResult": "core.results", "Term": "core.terms", "KnowledgeGraph": "graph",
     "NamedQuery": "queries.catalog", "Parameter": "queries.catalog", "QueryCatalog": "queries.catalog",
     "Dataset": "store.dataset", "Source": "store.sources",
@@ -110,6 +112,7 @@ __all__ = [
     "ReasonerError",
     "ReasonerTimeoutError",
     "SSSOMError",
+    "ServeError",
     "Source",
     "Term",
     "ValidationReport",

@@ -62,9 +62,9 @@ def cli() -> None:
 
 def _register() -> None:
     """Add the commands of each command module (each exposes ``COMMANDS``)."""
-    from . import build, core, qc, reason, store, xrefs
+    from . import build, core, docs, qc, reason, serve, store, xrefs
 
-    for module in (core, store, build, reason, qc, xrefs):
+    for module in (core, store, build, reason, qc, xrefs, serve, docs):
         for command in module.COMMANDS:
             cli.add_command(command)
 
