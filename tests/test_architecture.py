@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "b12kg.queries": 3,
     "b12kg.checks": 4,
     "b12kg.formats": 5,
+    "b12kg.pages": 5,
     "b12kg.graph": 6,
     "b12kg.cli": 7,
     "b12kg.web": 7,

@@ -25,7 +25,7 @@ __all__ = ["COMMANDS"]
               help="Largest answer sent (e.g. 16M); a larger one is refused with a message.")
 @click.option("--max-body", default="1M", show_default=True, metavar="SIZE",
               help="Largest request body (and URL) accepted; larger ones get 413 (414).")
-@click.option("--worker-memory", default="4G", show_default=True, metavar="SIZE",
+@click.option("--worker-memory", default="2G", show_default=True, metavar="SIZE",
               help="Address-space limit of each query worker (0: none).")
 @click.option("--cors", is_flag=True, help="Let web pages of other sites call the endpoint (CORS, any origin).")
 @click.option("--root-path", default="", metavar="PATH",
@@ -68,6 +68,7 @@ def serve(host: str, port: int, workers: int | None, max_workers: int | None, ti
                    f"{timeout:g} s. Not medical advice. Ctrl-C stops.", err=True)
 
     run_server(settings, graph, ready=ready)
+    click.echo("b12kg serve: stopped", err=True)
 
 
 COMMANDS = [serve]

@@ -51,6 +51,8 @@ __all__ = ["RESERVED", "create_app"]
 RESERVED = frozenset({"sparql", "queries", "search", "downloads", "health", "assets", "favicon.ico"})
 #: pages that do not change while the server runs (rendered once by a worker, then kept)
 _CACHED = frozenset({"home", "search-index"})
+#: the longest query string taken (the HTTP parser refuses request lines past 64 kB anyway)
+_MAX_URL = 60_000
 #: after this long a query's client is watched: if it goes away, the query is stopped
 _WATCH_AFTER = 0.5
 
@@ -140,9 +142,9 @@ class _Server:
                 length = value.decode("latin-1")
         limit = self.settings.max_body_bytes
         reply: Reply | None
-        if len(scope["query_string"]) > limit:
-            reply = Reply.error(414, f"the request URL is longer than this server's limit of {limit} bytes; "
-                                     "send the query in a POST body")
+        if len(scope["query_string"]) > min(limit, _MAX_URL):
+            reply = Reply.error(414, f"the request URL is longer than this server's limit of "
+                                     f"{min(limit, _MAX_URL)} bytes; send the query in a POST body")
         else:
             try:
                 body = await read_body(receive, limit, length) if method == "POST" else b""

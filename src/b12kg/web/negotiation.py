@@ -105,12 +105,12 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
 def _quality(fmt: MediaFormat, ranges: list[tuple[str, float]]) -> tuple[float, int]:
     """The quality the client gives ``fmt`` and how specific the range that gave it is (2 exact … 0 ``*/*``)."""
     best = (-1.0, -1)
-    for media, q in ranges:
-        for own in (fmt.media_type, *fmt.aliases):
-            major = own.split("/")[0]
-            spec = 2 if media == own else 1 if media == f"{major}/*" else 0 if media == "*/*" else -1
-            if spec > best[1]:
-                best = (q, spec)
+    major = fmt.media_type.split("/")[0]
+    for media, q in ranges:  # aliases count only when named exactly; wildcards match the main type
+        spec = (2 if media == fmt.media_type or media in fmt.aliases else 1 if media == f"{major}/*"
+                else 0 if media == "*/*" else -1)
+        if spec > best[1]:
+            best = (q, spec)
     return best
 
 

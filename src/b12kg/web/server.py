@@ -1,7 +1,10 @@
 """Running the server: uvicorn (httptools, uvloop where installed) over the Starlette app.
 
 :func:`serve` checks that the address is free, then runs until Ctrl-C (or SIGTERM), which stops the
-query workers too. ``ready`` is called with the URL once the server is listening.
+query workers too, and returns. ``ready`` is called with the URL once the server is listening.
+
+The workers are started by :mod:`multiprocessing`, so a script that calls :func:`serve` needs the usual
+``if __name__ == "__main__":`` guard around it.
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ def serve(settings: ServerSettings, graph: GraphData, *, ready: Callable[[str], 
             ready(url_of(settings))
 
     server.startup = startup  # type: ignore[method-assign]
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl-C, then raises the signal again
+        pass
     if not server.started:
         raise ServeError("the server did not start (see the messages above)")

@@ -38,7 +38,7 @@ class ServerSettings:
     timeout: float = 10.0
     max_result_bytes: int = 16 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
-    worker_memory_bytes: int | None = 4 * 1024 * 1024 * 1024
+    worker_memory_bytes: int | None = 2 * 1024 * 1024 * 1024
     cors: bool = False
     root: str = ""
     access_log: bool = False
