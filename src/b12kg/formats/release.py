@@ -14,6 +14,7 @@ when everything succeeded (:func:`b12kg.core.files.atomic_directory`). The files
 ``kgx/``                    KGX ``nodes.tsv``/``edges.tsv`` and ``nodes.jsonl``/``edges.jsonl``
 ``neo4j/``                  ``nodes.csv``, ``edges.csv``, ``queries.cypher`` for ``neo4j-admin import``
 ``b12kg.sssom.tsv``         the mapping set (a copy, when there is one)
+``site/``                   the documentation site (``b12kg docs``): open ``site/index.html``
 ``manifest.json``           version, date, counts, sizes and SHA-256 of every file, source versions
 =========================== =====================================================================
 
@@ -173,6 +174,7 @@ def _count_lines(data: bytes) -> int:
 
 def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, int]]]:
     """Every release file (relative path -> bytes and counts), in build order."""
+    from ..pages import site
     from . import kgx, neo4j, obographs, rdf
 
     out: dict[str, tuple[bytes, dict[str, int]]] = {}
@@ -213,6 +215,8 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
         if src.path.name.endswith(".sssom.tsv"):
             data = src.path.read_bytes()
             out[src.path.name] = (data, {"mappings": max(_count_lines(data) - 1, 0)})
+    _say(progress, "writing the documentation site")
+    out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg).items()})
     return out
 
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import __version__
 from ..core.errors import ParameterError
 from ..core.prefixes import PREFIX_MAP, compress_fast
+from ..core.results import sort_key
 from ..core.terms import Term
 from ..queries.binding import bind_parameters
 from ..queries.catalog import NamedQuery, QueryCatalog
@@ -141,6 +142,8 @@ class Pages:
         """The answer of a named query (parameters bound as terms), with the labels of its IRIs."""
         bindings = bind_parameters(named, params, self.execute)
         result = self.execute(named.text, bindings, f"query {named.name!r}")
+        if not re.search(r"\bORDER\s+BY\b", named.text, re.I):  # a stable order (the engine's may vary)
+            result.rows.sort(key=sort_key)
         iris = (t.value for row in result.rows for t in row if t is not None and t.is_iri)
         result.labels = labels(self.execute, iris)
         return result
