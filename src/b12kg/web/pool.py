@@ -17,7 +17,8 @@ code), so a replacement is ready in milliseconds instead of a new interpreter's 
 dies for any reason (out of memory, a crash) is noticed through its process sentinel and replaced.
 
 The fast path costs no task and no ``wait_for``: each worker's socket is an :class:`asyncio.Protocol`
-that resolves one future per reply, and deadlines are ``call_later`` timers.
+whose reply callback resolves the job's future and hands the worker the next queued job at once (so a
+worker never waits for the event loop to come round), and deadlines are ``call_later`` timers.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import os
 import socket
 import struct
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,12 +67,17 @@ def _expire(fut: asyncio.Future[Any]) -> None:
 
 
 class _Channel(asyncio.Protocol):
-    """The server's end of a worker's socket: length-prefixed frames, one pending reply at a time."""
+    """The server's end of a worker's socket: length-prefixed frames, each handed to ``on_frame``.
+
+    Until ``on_frame`` is set, the first frame (the worker's "ready") resolves :attr:`hello`.
+    """
 
     def __init__(self) -> None:
         self.transport: Any = None  # an asyncio or uvloop transport
         self.buffer = bytearray()
-        self.waiter: asyncio.Future[bytes] | None = None
+        self.hello: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self.on_frame: Callable[[bytes], None] | None = None
+        self.on_lost: Callable[[], None] | None = None
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -84,29 +91,21 @@ class _Channel(asyncio.Protocol):
                 return
             frame = bytes(self.buffer[_HEADER.size:_HEADER.size + n])
             del self.buffer[:_HEADER.size + n]
-            waiter, self.waiter = self.waiter, None
-            if waiter is not None and not waiter.done():
-                waiter.set_result(frame)
+            if self.on_frame is not None:
+                self.on_frame(frame)
+            elif not self.hello.done():
+                self.hello.set_result(frame)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        waiter, self.waiter = self.waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(ConnectionResetError("the query worker closed its socket"))
+        if not self.hello.done():
+            self.hello.set_exception(ConnectionResetError("the query worker closed its socket"))
+        if self.on_lost is not None:
+            self.on_lost()
 
-    def expect(self) -> asyncio.Future[bytes]:
-        """A future for the next frame from the worker."""
-        self.waiter = asyncio.get_running_loop().create_future()
-        if self.closed:
-            self.waiter.set_exception(ConnectionResetError("the query worker closed its socket"))
-        return self.waiter
-
-    def send(self, payload: bytes) -> asyncio.Future[bytes]:
-        """Send one frame and return the future of the reply."""
-        waiter = self.expect()
+    def send(self, payload: bytes) -> None:
         if self.transport is not None and not self.closed:
             self.transport.write(_HEADER.pack(len(payload)) + payload)
-        return waiter
 
     def close(self) -> None:
         if self.transport is not None:
@@ -114,9 +113,19 @@ class _Channel(asyncio.Protocol):
 
 
 @dataclass(eq=False, repr=False)
+class _Pending:
+    """A job on its way: its bytes, the future of its reply, and the worker running it (None while queued)."""
+
+    payload: bytes
+    reply: asyncio.Future[bytes]
+    worker: _Worker | None = None
+
+
+@dataclass(eq=False, repr=False)
 class _Worker:
     process: Any  # multiprocessing.process.BaseProcess
     channel: _Channel
+    current: _Pending | None = None
     busy_since: float | None = None
     gone: bool = False
 
@@ -125,7 +134,8 @@ class _Worker:
 class WorkerPool:
     """``size`` query workers (growing to ``max_size`` while some are stuck on slow queries).
 
-    Use :meth:`start`, then :meth:`run` for each job, then :meth:`close`.
+    Use :meth:`start`, then :meth:`run` for each job, then :meth:`close`. Jobs that find no free worker
+    wait in a queue; a worker takes the next one the moment its reply arrives.
     """
 
     settings: WorkerSettings
@@ -144,7 +154,7 @@ class WorkerPool:
             self._ctx.set_forkserver_preload(["b12kg.web.worker"])
         self._workers: list[_Worker] = []
         self._idle: deque[_Worker] = deque()
-        self._waiters: deque[asyncio.Future[_Worker]] = deque()
+        self._queue: deque[_Pending] = deque()
         self._starting = 0
         self._closed = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -171,9 +181,10 @@ class WorkerPool:
                 await self._supervisor
         for w in list(self._workers):
             self._discard(w)
-        for fut in self._waiters:
-            if not fut.done():
-                fut.cancel()
+        for p in self._queue:
+            if not p.reply.done():
+                p.reply.cancel()
+        self._queue.clear()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     @property
@@ -183,7 +194,7 @@ class WorkerPool:
 
     @property
     def busy(self) -> int:
-        return sum(1 for w in self._workers if w.busy_since is not None)
+        return sum(1 for w in self._workers if w.current is not None)
 
     @property
     def pids(self) -> list[int]:
@@ -193,73 +204,68 @@ class WorkerPool:
     async def run(self, job: Job, timeout: float) -> Reply:
         """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included), or a 503 reply."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        worker = self._idle.popleft() if self._idle else None
-        if worker is None or worker.gone:
-            try:
-                worker = await self._acquire(deadline)
-            except _Expired:
+        pending = _Pending(encode(job), loop.create_future())
+        timer = loop.call_later(timeout, _expire, pending.reply)
+        self._dispatch(pending)
+        try:
+            data = await pending.reply
+        except _Expired:
+            if pending.worker is None:
                 return Reply.error(503, f"the server is busy: no query worker was free within the time limit "
                                         f"({timeout:g} s); try again later")
-        self.stats.jobs += 1
-        worker.busy_since = loop.time()
-        waiter = worker.channel.send(encode(job))
-        timer = loop.call_at(deadline, _expire, waiter)
-        try:
-            data = await waiter
-        except _Expired:
             self.stats.timeouts += 1
-            self._discard(worker)
+            self._discard(pending.worker)  # SIGKILL: the query stops now
             return Reply.error(503, f"the query was stopped after {timeout:g} s, the server's time limit; "
                                     "simplify it, add a LIMIT, or ask the operator to raise --timeout")
         except ConnectionError:
             self.stats.crashed += 1
-            self._discard(worker)
             return Reply.error(503, "the query worker stopped while answering (it may have run out of memory); "
                                     "the query was not answered")
-        except BaseException:  # cancelled (client gone, shutdown): the worker's state is unknown
-            self._discard(worker)
+        except BaseException:  # cancelled (client gone, shutdown): stop the work
+            if pending.worker is not None and pending.worker.current is pending:
+                self._discard(pending.worker)
             raise
         finally:
             timer.cancel()
-        worker.busy_since = None
-        self._release(worker)
         reply = decode(data)
         assert isinstance(reply, Reply)
         return reply
 
-    async def _acquire(self, deadline: float) -> _Worker:
+    def _dispatch(self, pending: _Pending) -> None:
+        """Give ``pending`` to an idle worker, or queue it."""
         while self._idle:
             w = self._idle.popleft()
             if not w.gone:
-                return w
+                self._begin(w, pending)
+                return
         if self._closed:
-            raise _Expired
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[_Worker] = loop.create_future()
-        self._waiters.append(fut)
-        timer = loop.call_at(deadline, _expire, fut)
-        try:
-            return await fut
-        except BaseException:
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                self._release(fut.result())  # handed over just as we gave up: give it back
-            raise
-        finally:
-            timer.cancel()
-            if fut in self._waiters:  # (deque.remove's error would format the future's repr: slow)
-                self._waiters.remove(fut)
+            pending.reply.set_exception(_Expired())
+            return
+        self._queue.append(pending)
 
-    def _release(self, worker: _Worker) -> None:
+    def _begin(self, worker: _Worker, pending: _Pending) -> None:
+        worker.current, pending.worker = pending, worker
+        worker.busy_since = asyncio.get_running_loop().time()
+        self.stats.jobs += 1
+        worker.channel.send(pending.payload)
+
+    def _on_frame(self, worker: _Worker, frame: bytes) -> None:
+        """A worker's reply: resolve its job, then give the worker the next queued job (no loop turn lost)."""
+        pending, worker.current, worker.busy_since = worker.current, None, None
+        if pending is not None and not pending.reply.done():
+            pending.reply.set_result(frame)
+        self._next(worker)
+
+    def _next(self, worker: _Worker) -> None:
         if worker.gone:
             return
         if self._closed:
             self._discard(worker)
             return
-        while self._waiters:
-            fut = self._waiters.popleft()
-            if not fut.done():
-                fut.set_result(worker)
+        while self._queue:
+            pending = self._queue.popleft()
+            if not pending.reply.done():
+                self._begin(worker, pending)
                 return
         if len(self._workers) > self._wanted():
             self.stats.retired += 1
@@ -285,10 +291,9 @@ class WorkerPool:
             finally:
                 child.close()
             _, channel = await loop.create_connection(_Channel, sock=parent)
-            hello = channel.expect()
-            timer = loop.call_later(STARTUP_TIMEOUT, _expire, hello)
+            timer = loop.call_later(STARTUP_TIMEOUT, _expire, channel.hello)
             try:
-                kind, detail = marshal.loads(await hello)
+                kind, detail = marshal.loads(await channel.hello)
             except (_Expired, ConnectionError) as e:
                 process.kill()
                 channel.close()
@@ -301,22 +306,29 @@ class WorkerPool:
                 await asyncio.to_thread(process.join, 5)
                 raise ServeError(f"a query worker could not load the graph: {detail}")
             worker = _Worker(process, channel)
+            channel.on_frame = lambda frame: self._on_frame(worker, frame)
+            channel.on_lost = lambda: self._on_exit(worker)
             if self._closed:
                 self._discard(worker)
                 return
             self._workers.append(worker)
             self.stats.started += 1
             loop.add_reader(process.sentinel, self._on_exit, worker)
-            self._release(worker)
+            self._next(worker)
         finally:
             self._starting -= 1
 
     def _on_exit(self, worker: _Worker) -> None:
-        """A worker's process ended (killed, crashed, out of memory): forget it; the supervisor replaces it."""
-        if not worker.gone:
-            if worker.busy_since is None:
-                self.stats.crashed += 1
-            self._discard(worker)
+        """A worker's process ended or its socket closed (killed, crashed, out of memory): fail its job, forget
+        it; the supervisor replaces it."""
+        if worker.gone:
+            return
+        pending = worker.current
+        if pending is not None and not pending.reply.done():
+            pending.reply.set_exception(ConnectionResetError("the query worker stopped"))
+        elif pending is None:
+            self.stats.crashed += 1
+        self._discard(worker)
 
     def _discard(self, worker: _Worker) -> None:
         if worker.gone:
@@ -324,13 +336,14 @@ class WorkerPool:
         worker.gone = True
         with contextlib.suppress(ValueError):
             self._workers.remove(worker)
-        with contextlib.suppress(ValueError):
+        if worker in self._idle:
             self._idle.remove(worker)
         loop = asyncio.get_running_loop()
         with contextlib.suppress(Exception):
             loop.remove_reader(worker.process.sentinel)
         with contextlib.suppress(OSError, ValueError):
             worker.process.kill()
+        worker.channel.on_lost = None
         worker.channel.close()
         self._background(asyncio.to_thread(worker.process.join, 10))
         if not self._closed:

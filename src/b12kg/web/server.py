@@ -9,6 +9,7 @@ The workers are started by :mod:`multiprocessing`, so a script that calls :func:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 from collections.abc import Callable
@@ -78,9 +79,7 @@ def serve(settings: ServerSettings, graph: GraphData, *, ready: Callable[[str], 
             ready(url_of(settings))
 
     server.startup = startup  # type: ignore[method-assign]
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops gracefully on Ctrl-C, then raises it again
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl-C, then raises the signal again
-        pass
     if not server.started:
         raise ServeError("the server did not start (see the messages above)")
