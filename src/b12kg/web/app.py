@@ -13,7 +13,8 @@
 ======================== =========================================================================
 
 Every query runs in a worker process (:mod:`b12kg.web.pool`) within the time limit; the app itself
-only parses requests, negotiates and relays bytes. CORS headers are sent only with ``cors``.
+only checks limits, relays bytes and keeps answers (:mod:`b12kg.web.cache`: the graph never changes
+while the server runs). CORS headers are sent only with ``cors``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..core import __version__
 from ..core.prefixes import PREFIX_MAP
 from ..queries.catalog import QueryCatalog
 from ..store.dataset import GraphData
+from .cache import ReplyCache
 from .jobs import ConceptJob, Job, NamedQueryJob, PageJob, Reply, SparqlJob
 from .negotiation import HTML, NotAcceptable, UnknownFormat, choose
 from .pool import WorkerPool
@@ -49,8 +51,6 @@ __all__ = ["RESERVED", "create_app"]
 
 #: first path segments the server keeps for itself (no b12kg IRI may use them; a test checks)
 RESERVED = frozenset({"sparql", "queries", "search", "downloads", "health", "assets", "favicon.ico"})
-#: pages that do not change while the server runs (rendered once by a worker, then kept)
-_CACHED = frozenset({"home", "search-index"})
 #: the longest query string taken (the HTTP parser refuses request lines past 64 kB anyway)
 _MAX_URL = 60_000
 #: after this long a query's client is watched: if it goes away, the query is stopped
@@ -75,7 +75,7 @@ class _Server:
         self.graph = graph
         self.pool: WorkerPool | None = None
         self.catalog = QueryCatalog()
-        self.cache: dict[Job, Reply] = {}
+        self.cache = ReplyCache(settings.cache_bytes)
         self.graph_sizes: dict[str, int] = {}
         self.exports: dict[str, bytes] = {}
         self._export_lock = asyncio.Lock()
@@ -101,7 +101,8 @@ class _Server:
                 await self.pool.close()
 
     async def answer(self, job: Job, receive: Any) -> Reply | None:
-        """The reply to ``job`` from a worker (None when the client went away and the query was stopped)."""
+        """The reply to ``job``: from the cache, else from a worker (None when the client went away and the
+        query was stopped)."""
         assert self.pool is not None
         cached = self.cache.get(job)
         if cached is not None:
@@ -118,8 +119,7 @@ class _Server:
         finally:
             timer.cancel()
             watch.stop()
-        if isinstance(job, PageJob) and job.page in _CACHED and reply.status == 200:
-            self.cache[job] = reply
+        self.cache.put(job, reply)
         return reply
 
     async def run(self, request: Request, job: Job) -> Response:
@@ -233,7 +233,8 @@ class _Server:
                         "busy": self.pool.busy},
             "limits": {"timeout_s": self.settings.timeout, "max_result_bytes": self.settings.max_result_bytes,
                        "max_body_bytes": self.settings.max_body_bytes},
-            "counters": vars(self.pool.stats),
+            "counters": {**vars(self.pool.stats), "cache_hits": self.cache.hits, "cache_misses": self.cache.misses},
+            "cache": {"answers": len(self.cache), "bytes": self.cache.bytes, "max_bytes": self.cache.max_bytes},
         }
         return JSONResponse(body, status_code=200 if ok else 503)
 

@@ -26,7 +26,8 @@ class ServerSettings:
     ``timeout`` bounds each request that runs a query (seconds, waiting for a free worker included);
     ``workers`` is the number of query worker processes kept ready (``max_workers`` while slow queries
     hold some); ``max_result_bytes`` caps one answer, ``max_body_bytes`` a request body (and URL);
-    ``worker_memory_bytes`` caps each worker's address space; ``cors`` allows other web sites' pages to
+    ``worker_memory_bytes`` caps each worker's address space; ``cache_bytes`` is the budget of the answer
+    cache (0: answers are not kept); ``cors`` allows other web sites' pages to
     call the endpoint; ``root`` is the path the server is mounted at behind a reverse proxy;
     ``diagram`` names a callable (``module:function``, IRI → SVG) for concept pages.
     """
@@ -39,6 +40,7 @@ class ServerSettings:
     max_result_bytes: int = 16 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
     worker_memory_bytes: int | None = 2 * 1024 * 1024 * 1024
+    cache_bytes: int = 64 * 1024 * 1024
     cors: bool = False
     root: str = ""
     access_log: bool = False
