@@ -443,7 +443,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     bad = sum(n for st, n in r.statuses.items() if st != 200) + r.errors
                     print(f"  {s.name:16} {name:17} {r.rate:8.0f} q/s  p50 {r.pct(50):6.2f} ms  "
                           f"p99 {r.pct(99):6.2f} ms  not 200: {bad}", flush=True)
-            base = results[("b12kg serve", "label lookup")]
+            lookups = [ours.query_path(q) for q in lookup]
+            base = load(ours.port, lookups, connections=args.connections, processes=args.processes,
+                        seconds=args.seconds, max_requests=args.max_requests)  # just before, for a fair "after"
             print(f"malformed barrage: {args.malformed} requests, with label lookups alongside", flush=True)
             during: dict[str, Load] = {}
             background = threading.Thread(target=lambda: during.setdefault("x", load(
@@ -456,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             background.join()
             status, body = get(ours.port, "/health")
             health = json.loads(body) if status == 200 else {}
-            after = load(ours.port, [ours.query_path(q) for q in lookup], connections=args.connections,
+            after = load(ours.port, lookups, connections=args.connections,
                          processes=args.processes, seconds=args.seconds, max_requests=args.max_requests)
             print(f"  answered as expected: {args.malformed - len(failures)}/{args.malformed} in {barrage_s:.1f} s; "
                   f"lookups meanwhile {during['x'].rate:.0f} q/s on 2 connections; after: {after.rate:.0f} q/s "
@@ -494,7 +496,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"{args.malformed - len(failures)} answered with a 4xx/503 and a message (or, for half-closed "
                      f"and non-HTTP connections, closed cleanly); label lookups on 2 connections meanwhile: "
                      f"{during['x'].rate:,.0f}/s, p99 {during['x'].pct(99):.1f} ms; afterwards "
-                     f"{after.rate:,.0f}/s, p99 {after.pct(99):.2f} ms ({after.rate / base.rate:.0%} of before). "
+                     f"{after.rate:,.0f}/s, p99 {after.pct(99):.2f} ms, against {base.rate:,.0f}/s just before "
+                     f"({after.rate / base.rate:.0%}). "
                      f"Pool after the run: {json.dumps(health.get('counters', {}))}.")
         lines.append("")
         lines.append("| malformed request | status | count |")

@@ -6,7 +6,7 @@ nothing but the job are kept: 200s and the client errors that say what is wrong 
 404, 406); never a 503 (time limit, busy) or a 5xx.
 
 >>> from b12kg.web.jobs import Reply
->>> cache = ReplyCache(100)
+>>> cache = ReplyCache(400)  # (each reply counts its body plus 200 bytes)
 >>> cache.put("a", Reply(200, "text/plain", b"x" * 60))
 >>> cache.put("b", Reply(200, "text/plain", b"y" * 60))  # over budget: "a" goes
 >>> cache.get("a") is None, cache.get("b").body[:1]
@@ -47,7 +47,7 @@ class ReplyCache:
 
     def put(self, key: Hashable, reply: Reply) -> None:
         size = len(reply.body) + 200
-        if reply.status not in CACHEABLE or size > self.max_bytes // 4 or key in self._replies:
+        if reply.status not in CACHEABLE or len(reply.body) > self.max_bytes // 4 or key in self._replies:
             return
         self._replies[key] = reply
         self.bytes += size
