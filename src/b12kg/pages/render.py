@@ -56,6 +56,17 @@ DISCLAIMER = ("Not medical advice: b12kg records what one popular-science articl
 #: a callable giving the SVG picture of a term (by IRI), or None when there is none
 Diagram = Callable[[str], "str | None"]
 
+#: words for the RDF, RDFS and OWL terms that the graph gives no label (used for the "other statements")
+_VOCABULARY = {PREFIX_MAP["rdfs"] + k: v for k, v in (
+    ("subClassOf", "subclass of"), ("subPropertyOf", "subproperty of"), ("domain", "domain"), ("range", "range"),
+    ("comment", "comment"), ("seeAlso", "see also"), ("isDefinedBy", "defined by"))} | {
+    PREFIX_MAP["owl"] + k: v for k, v in (
+        ("inverseOf", "inverse of"), ("equivalentClass", "equivalent class"), ("disjointWith", "disjoint with"),
+        ("versionIRI", "version IRI"), ("versionInfo", "version"), ("imports", "imports"),
+        ("propertyChainAxiom", "property chain"))} | {
+    PREFIX_MAP["rdf"] + "type": "type", PREFIX_MAP["dcterms"] + "title": "title",
+    PREFIX_MAP["dcterms"] + "source": "source", PREFIX_MAP["dcterms"] + "license": "licence",
+    PREFIX_MAP["dcterms"] + "created": "created", PREFIX_MAP["dcterms"] + "references": "references"}
 _MAPPING_NAMES = {"exactMatch": "exact match", "closeMatch": "close match", "broadMatch": "broader term",
                   "narrowMatch": "narrower term", "relatedMatch": "related term"}
 _SECTION = B12KG + "DocumentSection"
@@ -120,7 +131,7 @@ class Pages:
         claims = self.section_claims(iri) if any(t == _SECTION for t, _ in c.types) else []
         picture = _svg(self.diagram(iri)) if self.diagram is not None else None
         return self.render("concept.html", links, c=c, claims=claims, diagram=picture,
-                           mapping_names=_MAPPING_NAMES, title=c.label)
+                           mapping_names=_MAPPING_NAMES, vocabulary=_VOCABULARY, title=c.label)
 
     def section_claims(self, section: str) -> list[Claim]:
         """The curated statements taken from one section (the named query ``claims-by-section``)."""
