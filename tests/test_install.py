@@ -45,3 +45,47 @@ def test_installed_wheel_runs_a_named_query(wheel: Path, tmp_path: Path) -> None
     assert res.returncode == 0, res.stderr
     expected = (ROOT / "queries" / "expected" / "symptoms-by-kind.tsv").read_text()
     assert res.stdout == expected
+
+
+@pytest.mark.slow
+def test_installed_wheel_serves_its_pages_and_assets(wheel: Path, tmp_path: Path) -> None:
+    """Templates and the vendored editor (with its licences) are in the wheel; the installed package writes the
+    docs site and its server sends the query page and the editor's files."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("b12kg/pages/templates/concept.html", "b12kg/pages/assets/b12kg.css",
+                 "b12kg/pages/assets/vendor/yasqe/yasqe.min.js", "b12kg/pages/assets/vendor/yasqe/LICENSES.txt",
+                 "b12kg/pages/assets/vendor/VENDOR.json"):
+        assert name in names, name
+    target = tmp_path / "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(target), "B12KG_CACHE_DIR": str(tmp_path / "cache")}
+    docs = subprocess.run([sys.executable, "-m", "b12kg", "docs", "-o", str(tmp_path / "site")], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert docs.returncode == 0, docs.stderr
+    assert (tmp_path / "site" / "concepts" / "muscle_spasm.html").is_file()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "b12kg", "serve", "--port", str(port), "--workers", "1"],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                home = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.3)
+        assert b"yasqe.min.js" in home
+        js = urllib.request.urlopen(f"http://127.0.0.1:{port}/assets/vendor/yasqe/yasqe.min.js", timeout=30).read()
+        assert js == (ROOT / "src/b12kg/pages/assets/vendor/yasqe/yasqe.min.js").read_bytes()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)

@@ -150,9 +150,9 @@ def cli(debug: bool) -> None:
 
 def _register() -> None:
     """Add the commands of each command module (each exposes ``COMMANDS``)."""
-    from . import build, core, explain, explore, qc, reason, store, xrefs
+    from . import build, core, docs, explain, explore, qc, reason, serve, store, xrefs
 
-    for module in (core, explore, store, build, reason, qc, xrefs, explain):
+    for module in (core, explore, store, build, reason, qc, xrefs, explain, serve, docs):
         for command in module.COMMANDS:
             cli.add_command(command)
 

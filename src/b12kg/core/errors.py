@@ -36,6 +36,7 @@ __all__ = [
     "ReasonerTimeoutError",
     "ResponseTooLargeError",
     "SSSOMError",
+    "ServeError",
     "ShapesError",
     "StoreDamagedError",
     "shorten",
@@ -253,6 +254,10 @@ class InconsistentOntologyError(ReasonerError):
             "\n  (OWL RL finds no disjointness clash: the clash involves axioms beyond OWL RL)"
         )
         super().__init__("the ontology and data are inconsistent (nothing can be inferred soundly):" + body)
+
+
+class ServeError(B12kgError):
+    """The server cannot start or go on: the address is taken, a query worker cannot load the graph…"""
 
 
 class BuildError(B12kgError):

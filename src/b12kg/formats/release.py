@@ -17,6 +17,7 @@ when everything succeeded (:func:`b12kg.core.files.atomic_directory`). The files
 ``neo4j/``                  ``nodes.csv``, ``edges.csv``, ``queries.cypher`` for ``neo4j-admin import``
 ``b12kg.sssom.tsv``         the mapping set (a copy, when there is one)
 ``diagrams/``               ``mechanism.svg`` and ``schema.svg``, the pictures of the README
+``site/``                   the documentation site (``b12kg docs``): open ``site/index.html``
 ``manifest.json``           version, date, counts, sizes and SHA-256 of every file, the named
                             graphs and version IRI of each RDF file, source versions
 =========================== =====================================================================
@@ -224,6 +225,7 @@ def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
 
 def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
     """Every release file (relative path -> bytes and its manifest entries), in build order."""
+    from ..pages import site
     from . import diagrams, kgx, neo4j, obo, obographs
 
     _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
@@ -251,6 +253,8 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
         if src.path.name.endswith(".sssom.tsv"):
             data = src.path.read_bytes()
             out[src.path.name] = (data, {"mappings": max(_count_lines(data) - 1, 0)})
+    _say(progress, "writing the documentation site")
+    out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg).items()})
     return out
 
 

@@ -1,0 +1,33 @@
+"""The ``b12kg docs`` command: the static documentation site (also part of ``b12kg build``)."""
+
+from __future__ import annotations
+
+import click
+
+from .options import graph_options, load_graph
+
+__all__ = ["COMMANDS"]
+
+
+@click.command()
+@click.option("-o", "--output", default="site", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the site (replaced atomically; must be new, empty or a site written earlier).")
+@graph_options("Document")
+def docs(output: str, files: tuple[str, ...], extra: tuple[str, ...]) -> None:
+    """Write the documentation site: a page per concept, class, property, named query and section.
+
+    The site works offline from the file system (open index.html); its search box needs no server.
+
+    \b
+    Examples:
+      b12kg docs -o site/ && xdg-open site/index.html
+    """
+    from ..pages import write_site
+
+    graph = load_graph(files, extra).dataset
+    out = write_site(output, graph)
+    pages = sum(1 for p in out.rglob("*.html"))
+    click.echo(f"documentation site in {out}: {pages} pages (open {out / 'index.html'})")
+
+
+COMMANDS = [docs]
