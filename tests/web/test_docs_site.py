@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from b12kg import KnowledgeGraph
 from b12kg.cli import cli
 from b12kg.core.errors import BuildError
+from b12kg.formats.diagrams import executor_of, page_diagrams
 from b12kg.pages import DISCLAIMER, Pages, ServerLinks, SiteLinks, site_files, write_site
+from b12kg.pages.render import Diagram
 from b12kg.queries.run import executor
 
 B = "https://w3id.org/b12kg/"
@@ -69,9 +71,14 @@ def words(parts: list[str]) -> str:
     return " ".join(" ".join(parts).split())
 
 
+def pictures(kg: KnowledgeGraph) -> Diagram:
+    return page_diagrams(executor_of(kg.dataset))
+
+
 @pytest.fixture(scope="module")
 def site(kg: KnowledgeGraph) -> dict[str, bytes]:
-    return site_files(kg.dataset)
+    """The site as the release and ``b12kg docs`` write it, concept pictures included."""
+    return site_files(kg.dataset, diagram=pictures(kg))
 
 
 def test_a_page_for_every_term_query_and_the_table(site: dict[str, bytes], kg: KnowledgeGraph) -> None:
@@ -166,14 +173,27 @@ def test_diagram_slot() -> None:
 
     svg = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg"><title>x</title></svg>'
     pages = Pages(executor(Dataset.bundled(), "oxigraph"), ServerLinks(),
-                  diagram=lambda iri: svg if iri.endswith("muscle_spasm") else None)
+                  diagram=lambda iri, link: svg if iri.endswith("muscle_spasm") else None)
     html = pages.concept(B + "muscle_spasm")
     assert '<figure class="diagram" id="diagram">\n<svg xmlns' in html and "<?xml" not in html
     assert 'class="diagram"' not in pages.concept(B + "fatigue")
 
 
+def test_concept_pictures_link_to_the_pages(site: dict[str, bytes], kg: KnowledgeGraph) -> None:
+    """The neighbourhood picture of a concept page: its boxes link to the pages of the concepts they show,
+    relative in the site and absolute on the server; a term with nothing to draw has no picture."""
+    static = parse(site["concepts/neuropathy.html"])
+    assert '<figure class="diagram" id="diagram">' in site["concepts/neuropathy.html"].decode()
+    assert "numbness.html" in static.links and "vitamin_b12_deficiency.html" in static.links
+    served = Pages(executor_of(kg.dataset), ServerLinks("/b12kg"), diagram=pictures(kg)).concept(B + "neuropathy")
+    assert 'href="/b12kg/numbness"' in served
+    pictured = [p for p, data in site.items() if p.startswith("concepts/") and b'id="diagram"' in data]
+    assert 150 < len(pictured) < len([p for p in site if p.startswith("concepts/")])
+    assert b'id="diagram"' not in site["concepts/section_1_role_in_nerve_function.html"]
+
+
 def test_two_builds_are_identical(site: dict[str, bytes], kg: KnowledgeGraph) -> None:
-    assert site_files(kg.dataset) == site
+    assert site_files(kg.dataset, diagram=pictures(kg)) == site
 
 
 def test_write_site_replaces_only_a_site(tmp_path: Path, kg: KnowledgeGraph) -> None:

@@ -12,6 +12,7 @@ from web_helpers import Served
 
 from b12kg import KnowledgeGraph
 from b12kg.checks.reasoning import find_java
+from b12kg.formats.diagrams import executor_of, page_diagrams
 from b12kg.pages import write_site
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ def vnu(files: list[Path]) -> list[dict[str, object]]:
 
 
 def test_every_docs_page_is_valid(tmp_path: Path, kg: KnowledgeGraph) -> None:
-    site = write_site(tmp_path / "site", kg.dataset)
+    site = write_site(tmp_path / "site", kg.dataset, diagram=page_diagrams(executor_of(kg.dataset)))
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 300
     assert vnu(pages) == []

@@ -34,10 +34,12 @@ __all__ = ["COMMANDS"]
 @click.option("--root-path", default="", metavar="PATH",
               help="The path the server is mounted at behind a reverse proxy (e.g. /b12kg).")
 @click.option("--access-log", is_flag=True, help="Log every request.")
+@click.option("--diagrams/--no-diagrams", default=True, show_default=True,
+              help="Draw the neighbourhood of each concept on its page.")
 @graph_options("Serve")
 def serve(host: str, port: int, workers: int | None, max_workers: int | None, timeout: float, max_result_size: str,
           max_body: str, worker_memory: str, cache_size: str, cors: bool, root_path: str, access_log: bool,
-          files: tuple[str, ...], extra: tuple[str, ...]) -> None:
+          diagrams: bool, files: tuple[str, ...], extra: tuple[str, ...]) -> None:
     """Serve the graph: a read-only SPARQL 1.1 endpoint, the query page and a page for every b12kg IRI.
 
     Queries run in worker processes, each stopped at the --timeout; updates and SERVICE are refused.
@@ -62,7 +64,7 @@ def serve(host: str, port: int, workers: int | None, max_workers: int | None, ti
         host=host, port=port, workers=size, max_workers=max_workers or 4 * size, timeout=timeout,
         max_result_bytes=parse_size(max_result_size), max_body_bytes=parse_size(max_body),
         worker_memory_bytes=memory or None, cache_bytes=parse_size(cache_size), cors=cors,
-        root=root_path.rstrip("/"), access_log=access_log)
+        root=root_path.rstrip("/"), access_log=access_log, diagrams=diagrams)
     graph = load_graph(files, extra, local=True).dataset
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can query the graph", err=True)

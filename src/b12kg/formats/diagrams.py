@@ -51,7 +51,9 @@ __all__ = [
     "chains_drawing",
     "concept_diagram",
     "concept_drawing",
+    "executor_of",
     "mechanism_drawing",
+    "page_diagrams",
     "release_diagrams",
     "release_files",
     "render",
@@ -359,6 +361,31 @@ def concept_diagram(g: CuratedGraph, iri: str, *, link: Link | None = None, layo
     return render(concept_drawing(g, iri, link=link), fmt, layout)
 
 
+def page_diagrams(execute: Execute) -> Callable[[str, Link], str | None]:
+    """The pictures of the concept pages (server and documentation site): ``draw(iri, link)`` gives the SVG
+    of :func:`concept_diagram`, each box linking where ``link`` says, or None for a term with nothing to
+    draw. The curated statements are read once, for the first picture.
+
+    >>> from b12kg.queries.run import executor
+    >>> from b12kg.store.dataset import Dataset
+    >>> draw = page_diagrams(executor(Dataset.bundled(), "oxigraph"))
+    >>> svg = draw("https://w3id.org/b12kg/neuropathy", lambda iri: "#" + iri.rsplit("/", 1)[1])
+    >>> svg is not None and 'href="#numbness"' in svg
+    True
+    """
+    loaded: list[CuratedGraph] = []
+
+    def draw(iri: str, link: Link) -> str | None:
+        if not loaded:
+            loaded.append(CuratedGraph.load(execute))
+        try:
+            return concept_diagram(loaded[0], iri, link=link)
+        except ConceptNotFoundError:
+            return None
+
+    return draw
+
+
 # -- chains between two concepts --------------------------------------------------------------------------------
 def chains_drawing(result: ChainResult) -> Drawing:
     """Every step of the chains of a :class:`~b12kg.queries.paths.ChainResult`, the two ends emphasised."""
@@ -376,6 +403,16 @@ def chains_drawing(result: ChainResult) -> Drawing:
 
 
 # -- the release ------------------------------------------------------------------------------------------------------
+def executor_of(kg: GraphData) -> Execute:
+    """An :data:`~b12kg.queries.lookup.Execute` over the Oxigraph store of ``kg`` (e.g. for :func:`page_diagrams`)."""
+    from ..store.engines import oxigraph_query
+
+    def execute(text: str, bindings: Mapping[str, Term], source: str) -> QueryResult:
+        return oxigraph_query(kg.store, text, bindings, source)
+
+    return execute
+
+
 def release_diagrams(kg: GraphData) -> dict[str, bytes]:
     """The pictures of the release and of the README (``mechanism.svg``, ``schema.svg``), grandalf layout;
     a picture the graph has nothing for (no mechanism, no classes) is left out.
@@ -383,11 +420,7 @@ def release_diagrams(kg: GraphData) -> dict[str, bytes]:
     They depend only on asserted statements, so the bundled graph (with its OWL RL closure) and the release
     graph (with HermiT's inferences) give the same bytes, which ``docs/img/`` keeps for the README.
     """
-    from ..store.engines import oxigraph_query
-
-    def execute(text: str, bindings: Mapping[str, Term], source: str) -> QueryResult:
-        return oxigraph_query(kg.store, text, bindings, source)
-
+    execute = executor_of(kg)
     g = CuratedGraph.load(execute)
     drawings: dict[str, Callable[[], Drawing]] = {"mechanism.svg": lambda: mechanism_drawing(g),
                                                    "schema.svg": lambda: schema_drawing(execute)}

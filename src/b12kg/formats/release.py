@@ -254,7 +254,8 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
             data = src.path.read_bytes()
             out[src.path.name] = (data, {"mappings": max(_count_lines(data) - 1, 0)})
     _say(progress, "writing the documentation site")
-    out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg).items()})
+    pictures = diagrams.page_diagrams(diagrams.executor_of(kg))
+    out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg, diagram=pictures).items()})
     return out
 
 

@@ -6,8 +6,10 @@ code runs in a server worker and in the site build) and renders one template wit
 
 A concept page shows the :class:`~b12kg.queries.concepts.Concept` of the term (label, definition,
 synonyms, types, curated edges in and out with section and claim, other facts, external IDs, table
-cells), the claims of the section when the term is a section of the article, and an optional diagram:
-``diagram`` is a callable taking the term's IRI and returning an SVG document (or None).
+cells), the claims of the section when the term is a section of the article, and a picture: ``diagram``
+is a callable taking the term's IRI and the link of each box, returning an SVG document (or None).
+:func:`b12kg.formats.diagrams.page_diagrams` draws the concept with every curated statement in and out
+of it, as ``b12kg diagram concept`` does, each box linking to its page (the faces and the release pass it in).
 
 >>> from b12kg.queries.run import executor
 >>> from b12kg.store.dataset import Dataset
@@ -46,15 +48,18 @@ if TYPE_CHECKING:
 
     from ..core.results import QueryResult
 
-__all__ = ["DISCLAIMER", "TEMPLATES", "Claim", "Diagram", "Pages", "environment"]
+__all__ = ["DISCLAIMER", "TEMPLATES", "BoxLink", "Claim", "Diagram", "Pages", "environment"]
 
 #: the folder of the page templates
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: said on every page
 DISCLAIMER = ("Not medical advice: b12kg records what one popular-science article says, for research and "
               "software use. Do not use it to diagnose or treat anyone; ask a healthcare professional.")
-#: a callable giving the SVG picture of a term (by IRI), or None when there is none
-Diagram = Callable[[str], "str | None"]
+#: the link of a box in a picture: IRI -> URL, or None for no link
+BoxLink = Callable[[str], "str | None"]
+#: a callable giving the SVG picture of a term (by IRI, with the link of each box), or None when there is none
+Diagram = Callable[[str, BoxLink], "str | None"]
+
 
 #: words for the RDF, RDFS and OWL terms that the graph gives no label (used for the "other statements")
 _VOCABULARY = {PREFIX_MAP["rdfs"] + k: v for k, v in (
@@ -129,7 +134,7 @@ class Pages:
         """The page of the b12kg term ``iri`` (raises :class:`~b12kg.core.errors.ConceptNotFoundError`)."""
         c = concept or describe(self.execute, iri)
         claims = self.section_claims(iri) if any(t == _SECTION for t, _ in c.types) else []
-        picture = _svg(self.diagram(iri)) if self.diagram is not None else None
+        picture = _svg(self.diagram(iri, (links or self.links).term)) if self.diagram is not None else None
         return self.render("concept.html", links, c=c, claims=claims, diagram=picture,
                            mapping_names=_MAPPING_NAMES, vocabulary=_VOCABULARY, title=c.label)
 

@@ -56,7 +56,8 @@ def site_files(graph: GraphData, *, diagram: Diagram | None = None,
                catalog: QueryCatalog | None = None) -> dict[str, bytes]:
     """Every file of the documentation site of ``graph`` (relative path -> bytes), in a stable order.
 
-    ``diagram`` (a callable: IRI -> SVG or None) adds a picture to the concept pages.
+    ``diagram`` (a :data:`~b12kg.pages.render.Diagram`, e.g. :func:`b12kg.formats.diagrams.page_diagrams`)
+    adds a picture to the concept pages.
     """
     execute = _executor(graph)
     catalog = catalog or QueryCatalog()

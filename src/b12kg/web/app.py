@@ -92,7 +92,7 @@ class _Server:
             s = self.settings
             self.pool = WorkerPool(
                 WorkerSettings(data, max_result_bytes=s.max_result_bytes, memory_bytes=s.worker_memory_bytes,
-                               root=s.root, diagram=s.diagram),
+                               root=s.root, diagrams=s.diagrams),
                 size=s.workers, max_size=s.max_workers)
             await self.pool.start()
             try:

@@ -29,7 +29,7 @@ class ServerSettings:
     ``worker_memory_bytes`` caps each worker's address space; ``cache_bytes`` is the budget of the answer
     cache (0: answers are not kept); ``cors`` allows other web sites' pages to
     call the endpoint; ``root`` is the path the server is mounted at behind a reverse proxy;
-    ``diagram`` names a callable (``module:function``, IRI → SVG) for concept pages.
+    ``diagrams`` puts the picture of a concept's neighbourhood on its page.
     """
 
     host: str = "127.0.0.1"
@@ -44,7 +44,7 @@ class ServerSettings:
     cors: bool = False
     root: str = ""
     access_log: bool = False
-    diagram: str | None = None
+    diagrams: bool = True
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:

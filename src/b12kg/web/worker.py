@@ -29,7 +29,6 @@ import re
 import signal
 import socket
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,15 +58,15 @@ class WorkerSettings:
     """What a worker needs: the graph (an N-Quads file) and its limits.
 
     ``max_result_bytes`` caps one answer; ``memory_bytes`` caps the worker's address space (None: no
-    cap); ``root`` is the path the server is mounted at (for links in pages); ``diagram`` names a
-    callable ``"module:function"`` taking an IRI and returning an SVG (or None) for concept pages.
+    cap); ``root`` is the path the server is mounted at (for links in pages); ``diagrams`` puts the picture
+    of a concept's neighbourhood on its page.
     """
 
     data: Path
     max_result_bytes: int = 16 * 1024 * 1024
     memory_bytes: int | None = None
     root: str = ""
-    diagram: str | None = None
+    diagrams: bool = True
 
 
 class ResultTooLarge(Exception):
@@ -124,10 +123,12 @@ class Engine:
     def pages(self) -> Any:
         """The page renderer (:class:`b12kg.pages.Pages`), built on first use."""
         if self._pages is None:
+            from ..formats.diagrams import page_diagrams
             from ..pages import Pages, ServerLinks
 
+            pictures = page_diagrams(self.execute) if self.settings.diagrams else None
             self._pages = Pages(self.execute, ServerLinks(self.settings.root), catalog=self.catalog,
-                                diagram=_load_callable(self.settings.diagram))
+                                diagram=pictures)
         return self._pages
 
     def run(self, job: Job) -> Reply:
@@ -297,19 +298,6 @@ class Engine:
         return Reply.error(404, f"no page {job.page!r}")
 
 
-def _load_callable(spec: str | None) -> Callable[[str], str | None] | None:
-    """The callable named ``module:function`` (None for None)."""
-    if not spec:
-        return None
-    import importlib
-
-    module, _, name = spec.partition(":")
-    fn = getattr(importlib.import_module(module), name)
-    if not callable(fn):
-        raise TypeError(f"{spec} is not callable")
-    return fn  # type: ignore[no-any-return]
-
-
 # -- the process ---------------------------------------------------------------------------------
 def _send(sock: socket.socket, data: bytes) -> None:
     sock.sendall(_HEADER.pack(len(data)) + data)
@@ -341,8 +329,6 @@ def worker_main(sock: socket.socket, settings: WorkerSettings) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (settings.memory_bytes, settings.memory_bytes))
     try:
         engine = Engine(settings)
-        if settings.diagram:
-            _ = engine.pages  # fail at start-up, not on the first page, when the diagram callable is wrong
     except Exception as e:
         _send(sock, marshal.dumps(("error", f"{type(e).__name__}: {e}")))
         return
