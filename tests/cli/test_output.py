@@ -63,7 +63,9 @@ def test_several_file_exports_and_obographs_say_what_they_wrote(b12kg: Invoke, t
     res = b12kg("export", "-f", "kgx", "-o", str(kgx))
     nodes = len((kgx / "nodes.tsv").read_text().splitlines()) - 1
     edges = len((kgx / "edges.tsv").read_text().splitlines()) - 1
-    assert res.stderr.splitlines()[-1] == f"wrote {kgx}: edges.tsv ({edges:,} edges), nodes.tsv ({nodes:,} nodes)"
+    context = len((kgx / "context.jsonld").read_text().splitlines())
+    assert res.stderr.splitlines()[-1] == (f"wrote {kgx}: context.jsonld ({context:,} lines), "
+                                           f"edges.tsv ({edges:,} edges), nodes.tsv ({nodes:,} nodes)")
     obo = tmp_path / "b12kg.json"
     res = b12kg("export", "-o", str(obo))
     graph = json.loads(obo.read_text())["graphs"]

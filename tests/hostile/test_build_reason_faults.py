@@ -125,10 +125,12 @@ def _hermit_children(pid: int) -> list[str]:
 
 @pytest.mark.slow
 def test_reason_timeout_stops_java(tmp_path: Path) -> None:
-    run = run_b12kg(["reason", "--timeout", "0.5"], timeout=300)
+    # HermiT's input goes to a temporary folder of this test, so other processes on the machine do not count
+    run = run_b12kg(["reason", "--timeout", "0.5"], env={"TMPDIR": str(tmp_path)}, timeout=300)
     assert_clean_failure(run, "did not finish within 0.5 s", "--timeout")
     out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert "b12kg-hermit-" not in out  # no HermiT left running on our input
+    assert str(tmp_path) not in out  # no HermiT left running on our input
+    assert not list(tmp_path.glob("b12kg-hermit-*"))  # and its folder is gone
 
 
 @pytest.mark.slow

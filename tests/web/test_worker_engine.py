@@ -191,7 +191,7 @@ def test_named_query_parameters_and_bound_text(engine: Engine, kg: KnowledgeGrap
     ("symptom-by-kind", b"", 404, b"Did you mean: symptoms-by-kind"),
     ("about-concept", b"nope=1", 400, b"unknown parameter 'nope'"),
     ("about-concept", b"concept=a&concept=b", 400, b"more than once"),
-    ("about-concept", b"concept=no%20such%20thing", 400, b"no concept has"),
+    ("about-concept", b"concept=no%20such%20thing", 400, b"no concept is called"),
     ("symptoms-by-kind", b"format=html", 200, b"<table class=\"results\">"),
 ])
 def test_named_query_faults_and_page(engine: Engine, name: str, qs: bytes, status: int, words: bytes) -> None:

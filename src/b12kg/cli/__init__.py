@@ -49,6 +49,8 @@ Examples:
   b12kg explain -s spasms -s numbness -s fatigue  rank the causes of muscle spasms, with the evidence
   b12kg path "vitamin B12 deficiency" "muscle spasm"   chains of curated statements between two concepts
   b12kg diagram mechanism -o mechanism.svg        draw the mechanism, the schema or a concept
+  b12kg serve                                     SPARQL endpoint and pages on http://127.0.0.1:7878/
+  b12kg docs -o site/                             the documentation site (works offline)
 
 Not medical advice: b12kg encodes one popular-science article for research use.
 """

@@ -17,6 +17,7 @@ run and every engine.
 >>> for chain in r.chains:
 ...     print(" > ".join(g.label(n) for n in chain.nodes))
 vitamin B12 deficiency > neuropathy > numbness
+vitamin B12 deficiency > demyelination > disrupted nerve signalling > numbness
 vitamin B12 deficiency > raised homocysteine level > homocysteine neurotoxicity > neuropathy > numbness
 >>> print(r.chains[0].steps[0].evidence[0].cite)
 §2
