@@ -28,7 +28,7 @@ import click
 from ..core import __version__
 from ..core.errors import B12kgError, shorten
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMAND_TABLE", "cli", "load_all_commands", "main"]
 
 EPILOG = """\b
 Examples:
@@ -81,7 +81,26 @@ def _stdout_failed(e: OSError) -> bool:
 
 
 class _Group(click.Group):
-    """Turns every error into one message on stderr and exit code 2 (see the module docstring)."""
+    """Loads a command's module when the command is used (see :data:`COMMAND_TABLE`) and turns every error
+    into one message on stderr and exit code 2 (see the module docstring)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_TABLE})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_TABLE:
+            _load_module(COMMAND_TABLE[cmd_name][0])
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``b12kg --help``, without importing the command modules."""
+        names = [n for n in self.list_commands(ctx) if n not in self.commands or not self.commands[n].hidden]
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)  # as click's own listing
+        rows = [(n, self.commands[n].get_short_help_str(limit) if n in self.commands else COMMAND_TABLE[n][1])
+                for n in names]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -148,16 +167,46 @@ def cli(debug: bool) -> None:
     _DEBUG = _DEBUG or debug
 
 
-def _register() -> None:
-    """Add the commands of each command module (each exposes ``COMMANDS``)."""
-    from . import build, core, docs, explain, explore, qc, reason, serve, store, xrefs
+#: every command of the group: name → (command module, short help). The group imports a command's module
+#: only when that command runs (or completes, or shows its own help), so ``b12kg --help`` lists the
+#: commands from this table; ``tests/cli/test_help.py`` checks it against the real commands.
+COMMAND_TABLE: dict[str, tuple[str, str]] = {
+    "build": ("build", "Build the release: every export, checked, with manifest.json."),
+    "cache": ("store", "Show, check or clear the cache of compiled stores."),
+    "diagram": ("explain", "Draw the mechanism, the schema or a concept (SVG or DOT)."),
+    "docs": ("docs", "Write the documentation site: a page per concept, query, section."),
+    "explain": ("explain", "Rank the causes of muscle spasms for some symptoms, with evidence."),
+    "export": ("core", "Write the graph in one format (Turtle, KGX, Neo4j…)."),
+    "imports": ("xrefs", "Build the import modules of external ontologies."),
+    "load": ("store", "Add ontologies to the local store that queries use."),
+    "path": ("explain", "Chains of curated statements linking two concepts."),
+    "push": ("store", "Upload the graph to a SPARQL server (Graph Store Protocol)."),
+    "qc": ("qc", "Quality-control report of the native terms."),
+    "queries": ("core", "List the named queries with their titles."),
+    "query": ("core", "Run a named query, a .rq file or SPARQL text (-e)."),
+    "reason": ("reason", "Check consistency and classify with HermiT (or OWL RL)."),
+    "search": ("explore", "Find concepts by label, synonym or definition."),
+    "serve": ("serve", "Serve the graph: a SPARQL endpoint, the query page, concept pages."),
+    "show": ("explore", "Everything the graph says about one concept."),
+    "stats": ("core", "Count triples, classes, individuals, edges and queries."),
+    "validate": ("core", "Check the graph against the SHACL shapes."),
+    "xrefs": ("xrefs", "Check the mappings of b12kg concepts to external ontologies."),
+}
 
-    for module in (core, explore, store, build, reason, qc, xrefs, explain, serve, docs):
-        for command in module.COMMANDS:
-            cli.add_command(command)
+
+def _load_module(module: str) -> None:
+    """Import the command module ``module`` and add its commands (each module exposes ``COMMANDS``)."""
+    import importlib
+
+    for command in importlib.import_module(f"{__name__}.{module}").COMMANDS:
+        cli.add_command(command)
 
 
-_register()
+def load_all_commands() -> dict[str, click.Command]:
+    """Import every command module; returns the group's commands by name."""
+    for module in sorted({m for m, _ in COMMAND_TABLE.values()}):
+        _load_module(module)
+    return dict(cli.commands)
 
 
 def _one_line_warnings() -> None:

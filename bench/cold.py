@@ -1,0 +1,129 @@
+"""Cold ``b12kg query`` (a new process, the compiled store already in the cache) against two baselines.
+
+* the **floor**: a plain script that imports pyoxigraph, opens the same cached store read-only, runs the same
+  query (the parameter already bound to the concept's IRI, as b12kg binds it) and prints the rows;
+* **rdflib**: a plain script that parses the same files with rdflib and runs the same query.
+
+Each round runs b12kg, the floor and (every third round) rdflib one after the other, so that all three see
+the same load on the machine; the figures are medians. Targets: b12kg within 1.8× of the floor and ≥ 10×
+faster than rdflib. ``python bench/cold.py`` runs this section alone; ``bench/run.py`` runs it as ``cold``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+#: (named query, parameters as typed on the command line)
+CASES: list[tuple[str, dict[str, str]]] = [
+    ("symptoms-by-kind", {}),
+    ("about-concept", {"concept": "muscle spasm"}),
+]
+FLOOR_RATIO = 1.8
+RDFLIB_RATIO = 10.0
+
+
+def floor_script(store: Path, text: str) -> str:
+    """Open ``store`` read-only with pyoxigraph, run ``text`` over the union of its graphs, print the rows."""
+    return ("import sys\n"
+            "import pyoxigraph as ox\n"
+            f"store = ox.Store.read_only({str(store)!r})\n"
+            f"rows = store.query({text!r}, use_default_graph_as_union=True)\n"
+            "out = sys.stdout\n"
+            "for row in rows:\n"
+            "    out.write('\\t'.join('' if t is None else str(t) for t in row) + '\\n')\n")
+
+
+def bound_query(name: str, params: dict[str, str]) -> str:
+    """The full text of query ``name`` with its parameters bound as b12kg binds them (labels → IRIs)."""
+    from b12kg.core.sparql import bind_values, missing_prologue
+    from b12kg.queries.binding import bind_parameters
+    from b12kg.queries.catalog import QueryCatalog
+    from b12kg.queries.run import executor
+    from b12kg.store.dataset import Dataset
+
+    q = QueryCatalog().get(name)
+    bindings = bind_parameters(q, params, executor(Dataset.bundled(), "oxigraph"))
+    text = missing_prologue(q.text) + q.text
+    return bind_values(text, bindings)
+
+
+def compiled_store() -> Path:
+    """The ``db`` folder of the compiled bundled store in the current cache (``B12KG_CACHE_DIR``)."""
+    from b12kg.store.compiled import compiled_store_path
+    from b12kg.store.sources import bundled_sources, inferred_default
+
+    return compiled_store_path(bundled_sources(), inferred=inferred_default())
+
+
+def cli_args(name: str, params: dict[str, str]) -> list[str]:
+    return ["query", name, *[a for k, v in params.items() for a in ("-p", f"{k}={v}")]]
+
+
+def run_section(bench: ModuleType, rep: Any, env: dict[str, str], work: Path, runs: int = 21,
+                rdflib_every: int = 3, cases: Sequence[tuple[str, dict[str, str]]] = CASES) -> None:
+    """Measure each case; ``bench`` is ``bench/run.py`` (its Row, run_child and rdflib helpers)."""
+    print("1. cold queries (b12kg / floor / rdflib interleaved)", flush=True)
+    files = bench.bundled_files(work)
+    b12kg = bench.b12kg_cmd()
+    for name, params in cases:
+        args = cli_args(name, params)
+        first = bench.run_child([*b12kg, *args], env)  # fills the cache the first time
+        if first[4] != 0:
+            rep.notes.append(f"`b12kg {' '.join(args)}` failed: {first[3].strip()[-200:]}")
+            continue
+        text = bound_query(name, params)
+        floor = floor_script(compiled_store(), text)
+        rdflib = bench.rdflib_script(files, {name: (text, {})}, 1)
+        floor_rows = bench.run_child([bench.PY, "-c", floor], env)[2].count("\n")
+        ours: list[float] = []
+        theirs: list[float] = []
+        slow: list[float] = []
+        for i in range(runs):
+            ours.append(bench.run_child([*b12kg, *args], env)[0])
+            theirs.append(bench.run_child([bench.PY, "-c", floor], env)[0])
+            if i % rdflib_every == 0:
+                slow.append(bench.run_child([bench.PY, "-c", rdflib], env)[0])
+        o, f, r = bench.median_ms(ours), bench.median_ms(theirs), bench.median_ms(slow)
+        shown = " ".join(f'-p {k}="{v}"' for k, v in params.items())
+        what = f"`b12kg query {name}{' ' + shown if shown else ''}`"
+        rep.add(bench.Row("cold query (new process)", what, bench.fmt_ms(o),
+                          f"floor: pyoxigraph read-only open + same query + print ({floor_rows} rows)",
+                          bench.fmt_ms(f), f"{o / f:.2f}× the floor", f"≤ {FLOOR_RATIO}× the floor",
+                          "met" if o <= FLOOR_RATIO * f else "MISSED"))
+        rep.add(bench.Row("cold query (new process)", what, bench.fmt_ms(o),
+                          "rdflib: parse the same files + same query", bench.fmt_ms(r), bench.ratio(r, o),
+                          f"≥ {RDFLIB_RATIO:g}× rdflib", "met" if r >= RDFLIB_RATIO * o else "MISSED"))
+    if hasattr(os, "getloadavg"):
+        rep.notes.append(f"cold queries: load average after the section {os.getloadavg()[0]:.2f} "
+                         f"({runs} rounds, rdflib every {rdflib_every}th).")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import run as bench
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=21, help="rounds (medians of this many runs)")
+    args = ap.parse_args(argv)
+    rep = bench.Report()
+    print(bench.machine(), flush=True)
+    with tempfile.TemporaryDirectory(prefix="b12kg-bench-") as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "B12KG_CACHE_DIR": str(work / "cache"), "PYTHONPYCACHEPREFIX": str(work / "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["B12KG_CACHE_DIR"] = env["B12KG_CACHE_DIR"]
+        run_section(bench, rep, env, work, args.runs)
+    print("\n" + bench.table(rep) + "".join(f"\n- {n}" for n in rep.notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
