@@ -12,137 +12,47 @@ one line each (``note: …`` for what b12kg repaired by itself). A reader that c
 error like any other. Ctrl-C and SIGTERM stop any command within a second, stopping child processes and
 removing temporary files (see :mod:`b12kg.core.bounded`).
 
+The group and its commands live in :mod:`b12kg.cli.app` (``cli``), each command module imported only when
+its command runs. The commonest command, ``b12kg query NAME [-p NAME=VALUE]…``, runs without importing
+click at all (:mod:`b12kg.cli.fast`: a quarter of a cold query's start-up); every other command line, and
+every error, goes through the same code as the group's.
+
 May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import sys
-from typing import Any, NoReturn
-
-import click
-
-from ..core import __version__
-from ..core.errors import B12kgError, shorten
+from typing import Any
 
 __all__ = ["COMMAND_TABLE", "cli", "load_all_commands", "main"]
 
-EPILOG = """\b
-Examples:
-  b12kg queries -v                                list the named queries and their parameters
-  b12kg query symptoms-by-kind                    run a named query (table; --format csv|tsv|json)
-  b12kg query about-concept --param concept="muscle spasm"
-  b12kg query -e 'SELECT ?s WHERE { ?s a b12kg:Food }' --format csv
-  b12kg show "muscle spasm"                       everything about one concept, with the evidence
-  b12kg search tingling                           find concepts by label, synonym or definition
-  b12kg validate                                  SHACL-validate the graph (exit 1 if it does not conform)
-  b12kg reason                                    HermiT: consistency, unsatisfiable classes, inferences
-  b12kg qc --format markdown                      quality-control report of the native terms
-  b12kg xrefs check                               check every mapping against the import modules
-  b12kg build -o dist                             the release: ontology, RDF, KGX, OBO Graphs, Neo4j, SSSOM
-  b12kg export --format kgx -o kgx/               one export format (see 'b12kg export --help')
-  b12kg load hp.owl && b12kg query NAME           add a whole ontology to the local store, then query it
-  b12kg stats
-  b12kg explain -s spasms -s numbness -s fatigue  rank the causes of muscle spasms, with the evidence
-  b12kg path "vitamin B12 deficiency" "muscle spasm"   chains of curated statements between two concepts
-  b12kg diagram mechanism -o mechanism.svg        draw the mechanism, the schema or a concept
 
-Not medical advice: b12kg encodes one popular-science article for research use.
-"""
+def __getattr__(name: str) -> Any:
+    """``cli``, ``COMMAND_TABLE`` and ``load_all_commands`` come from :mod:`b12kg.cli.app` (click), on first use."""
+    if name in ("COMMAND_TABLE", "cli", "load_all_commands"):
+        from . import app
 
-#: set by ``--debug`` (or ``B12KG_DEBUG=1``): let tracebacks through
-_DEBUG = False
-_MAX_MESSAGE = 3000
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _debugging() -> bool:
-    if _DEBUG:
-        return True
-    from ..core.settings import debug
+def _one_line_warnings() -> None:
+    """Print each warning as one line on stderr (``note:`` for what b12kg repaired by itself)."""
+    import warnings
 
-    try:
-        return debug()
-    except B12kgError:
-        return False
+    from ..core.errors import B12kgNotice, shorten
 
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
+             line: str | None = None) -> None:
+        kind = "note" if issubclass(category, B12kgNotice) else "warning"
+        text = " ".join(str(message).split())
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"{kind}: {shorten(text, 600)}\n")
 
-def _fail(ctx: click.Context, message: str, code: int = 2) -> NoReturn:
-    lines = [shorten(line, 600) for line in message.splitlines()] or [""]
-    text = "\n".join(lines[:40])
-    click.echo(f"error: {shorten(text, _MAX_MESSAGE)}", err=True)
-    ctx.exit(code)
-
-
-def _stdout_failed(e: OSError) -> bool:
-    return e.filename is None and e.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF)
-
-
-class _Group(click.Group):
-    """Loads a command's module when the command is used (see :data:`COMMAND_TABLE`) and turns every error
-    into one message on stderr and exit code 2 (see the module docstring)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *COMMAND_TABLE})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMAND_TABLE:
-            _load_module(COMMAND_TABLE[cmd_name][0])
-        return self.commands.get(cmd_name)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list of ``b12kg --help``, without importing the command modules."""
-        names = [n for n in self.list_commands(ctx) if n not in self.commands or not self.commands[n].hidden]
-        limit = formatter.width - 6 - max((len(n) for n in names), default=0)  # as click's own listing
-        rows = [(n, self.commands[n].get_short_help_str(limit) if n in self.commands else COMMAND_TABLE[n][1])
-                for n in names]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except B12kgError as e:
-            if _debugging():
-                raise
-            _fail(ctx, str(e))
-        except KeyboardInterrupt as e:
-            from ..core.bounded import Terminated
-
-            terminated = isinstance(e, Terminated)
-            click.echo("terminated" if terminated else "\ninterrupted", err=True)
-            ctx.exit(143 if terminated else 130)
-        except BrokenPipeError:
-            _quiet_stdout()
-            ctx.exit(0)
-        except OSError as e:
-            if _debugging():
-                raise
-            if _stdout_failed(e):
-                _quiet_stdout()
-                _fail(ctx, f"cannot write to standard output: {e.strerror}; redirect it to a file that has room "
-                           "(or use -o FILE)")
-            where = f"{e.filename}: " if e.filename else ""
-            _fail(ctx, f"{where}{e.strerror or e}")
-        except MemoryError:
-            _fail(ctx, "out of memory; use a smaller graph or query, or a machine with more memory")
-        except RecursionError:
-            if _debugging():
-                raise
-            _fail(ctx, "the input is nested too deeply to be processed; simplify it")
-        except Exception as e:
-            if _debugging():
-                raise
-            text = shorten(str(e).strip().replace("\n", " "), 300)
-            if any(sign in text for sign in ("Corruption", "checksum mismatch")):
-                _fail(ctx, f"the on-disk cache is damaged ({text}); run 'b12kg cache clear' and try again")
-            _fail(ctx, f"internal error ({type(e).__name__}: {text}); this is a bug in b12kg: run the command again "
-                       "with --debug (or B12KG_DEBUG=1) to see the traceback, and report it")
+    warnings.showwarning = show
 
 
 def _quiet_stdout() -> None:
@@ -155,102 +65,24 @@ def _quiet_stdout() -> None:
         pass
 
 
-@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="b12kg")
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an error (also: B12KG_DEBUG=1).")
-def cli(debug: bool) -> None:
-    """b12kg: a knowledge graph of vitamin B12, nerve function and muscle spasms.
-
-    Query it with SPARQL, validate it with SHACL and export it for other tools.
-    """
-    global _DEBUG
-    _DEBUG = _DEBUG or debug
-
-
-#: every command of the group: name → (command module, short help). The group imports a command's module
-#: only when that command runs (or completes, or shows its own help), so ``b12kg --help`` lists the
-#: commands from this table; ``tests/cli/test_help.py`` checks it against the real commands.
-COMMAND_TABLE: dict[str, tuple[str, str]] = {
-    "build": ("build", "Build the release: every export, checked, with manifest.json."),
-    "cache": ("store", "Show, check or clear the cache of compiled stores."),
-    "diagram": ("explain", "Draw the mechanism, the schema or a concept (SVG or DOT)."),
-    "docs": ("docs", "Write the documentation site: a page per concept, query, section."),
-    "explain": ("explain", "Rank the causes of muscle spasms for some symptoms, with evidence."),
-    "export": ("core", "Write the graph in one format (Turtle, KGX, Neo4j…)."),
-    "imports": ("xrefs", "Build the import modules of external ontologies."),
-    "load": ("store", "Add ontologies to the local store that queries use."),
-    "path": ("explain", "Chains of curated statements linking two concepts."),
-    "push": ("store", "Upload the graph to a SPARQL server (Graph Store Protocol)."),
-    "qc": ("qc", "Quality-control report of the native terms."),
-    "queries": ("core", "List the named queries with their titles."),
-    "query": ("core", "Run a named query, a .rq file or SPARQL text (-e)."),
-    "reason": ("reason", "Check consistency and classify with HermiT (or OWL RL)."),
-    "search": ("explore", "Find concepts by label, synonym or definition."),
-    "serve": ("serve", "Serve the graph: a SPARQL endpoint, the query page, concept pages."),
-    "show": ("explore", "Everything the graph says about one concept."),
-    "stats": ("core", "Count triples, classes, individuals, edges and queries."),
-    "validate": ("core", "Check the graph against the SHACL shapes."),
-    "xrefs": ("xrefs", "Check the mappings of b12kg concepts to external ontologies."),
-}
-
-
-def _load_module(module: str) -> None:
-    """Import the command module ``module`` and add its commands (each module exposes ``COMMANDS``)."""
-    import importlib
-
-    for command in importlib.import_module(f"{__name__}.{module}").COMMANDS:
-        cli.add_command(command)
-
-
-def load_all_commands() -> dict[str, click.Command]:
-    """Import every command module; returns the group's commands by name."""
-    for module in sorted({m for m, _ in COMMAND_TABLE.values()}):
-        _load_module(module)
-    return dict(cli.commands)
-
-
-def _one_line_warnings() -> None:
-    """Print each warning as one line on stderr (``note:`` for what b12kg repaired by itself)."""
-    import warnings
-
-    from ..core.errors import B12kgNotice
-
-    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
-             line: str | None = None) -> None:
-        kind = "note" if issubclass(category, B12kgNotice) else "warning"
-        text = " ".join(str(message).split())
-        with contextlib.suppress(OSError):
-            sys.stderr.write(f"{kind}: {shorten(text, 600)}\n")
-
-    warnings.showwarning = show
-
-
 def main() -> None:
     """Entry point of the ``b12kg`` console script."""
     from ..core.bounded import install_cli
+    from .fast import run_fast
 
     install_cli()
     _one_line_warnings()
-    try:
-        code = cli.main(prog_name="b12kg", standalone_mode=False)
-    except click.ClickException as e:
-        e.show()
-        code = e.exit_code
-    except click.Abort:
-        click.echo("\ninterrupted", err=True)
-        code = 130
-    except KeyboardInterrupt as e:  # before a command started
-        from ..core.bounded import Terminated
+    code = run_fast(sys.argv[1:])
+    if code is None:
+        from .app import run
 
-        code = 143 if isinstance(e, Terminated) else 130
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        code = run(sys.argv[1:])
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         _quiet_stdout()
     except OSError as e:
         _quiet_stdout()
-        click.echo(f"error: cannot write to standard output: {e.strerror}", err=True)
+        sys.stderr.write(f"error: cannot write to standard output: {e.strerror}\n")
         code = 2
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code)
