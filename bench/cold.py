@@ -99,9 +99,37 @@ def run_section(bench: ModuleType, rep: Any, env: dict[str, str], work: Path, ru
         rep.add(bench.Row("cold query (new process)", what, bench.fmt_ms(o),
                           "rdflib: parse the same files + same query", bench.fmt_ms(r), bench.ratio(r, o),
                           f"≥ {RDFLIB_RATIO:g}× rdflib", "met" if r >= RDFLIB_RATIO * o else "MISSED"))
+    rep.notes.append(import_split(bench, env, cases[0], runs))
     if hasattr(os, "getloadavg"):
         rep.notes.append(f"cold queries: load average after the section {os.getloadavg()[0]:.2f} "
                          f"({runs} rounds, rdflib every {rdflib_every}th).")
+
+
+def import_split(bench: ModuleType, env: dict[str, str], case: tuple[str, dict[str, str]], runs: int) -> str:
+    """Where a cold query's time goes: ``python -X importtime`` of b12kg and of the floor (medians)."""
+    import statistics
+
+    def imports(cmd: list[str]) -> dict[str, float]:
+        err = bench.run_child(cmd, env)[3]
+        top: dict[str, float] = {}
+        for line in err.splitlines():
+            if line.startswith("import time:") and "self [us]" not in line:
+                _, cumulative, name = line[len("import time:"):].split("|")
+                if not name.startswith("  "):  # a top-level import: its time includes its children's
+                    top[name.strip()] = int(cumulative) / 1000
+        return top
+
+    name, params = case
+    ours = [imports([bench.PY, "-X", "importtime", "-m", "b12kg", *cli_args(name, params)]) for _ in range(runs)]
+    floor = floor_script(compiled_store(), bound_query(name, params))
+    theirs = [imports([bench.PY, "-X", "importtime", "-c", floor]) for _ in range(runs)]
+    total = statistics.median(sum(t.values()) for t in ours)
+    base = statistics.median(sum(t.values()) for t in theirs)
+    keys = {k for t in ours for k in t}
+    big = sorted(((statistics.median(t.get(k, 0.0) for t in ours), k) for k in keys), reverse=True)[:6]
+    shown = ", ".join(f"{k} {ms:.1f}" for ms, k in big)
+    return (f"cold `b12kg query {name}`: imports take {total:.1f} ms (python -X importtime, top-level imports; "
+            f"the floor script's {base:.1f} ms); the largest: {shown} (ms).")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,6 @@ May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from typing import Any
 
@@ -55,20 +54,11 @@ def _one_line_warnings() -> None:
     warnings.showwarning = show
 
 
-def _quiet_stdout() -> None:
-    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def main() -> None:
     """Entry point of the ``b12kg`` console script."""
     from ..core.bounded import install_cli
     from .fast import run_fast
+    from .terminal import quiet_stdout
 
     install_cli()
     _one_line_warnings()
@@ -80,9 +70,9 @@ def main() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
     except OSError as e:
-        _quiet_stdout()
+        quiet_stdout()
         sys.stderr.write(f"error: cannot write to standard output: {e.strerror}\n")
         code = 2
     sys.exit(code)

@@ -13,7 +13,7 @@ import click
 
 from ..core import __version__
 from ..core.errors import B12kgError, shorten
-from . import _quiet_stdout
+from .terminal import quiet_stdout
 
 __all__ = ["COMMAND_TABLE", "cli", "failure", "load_all_commands", "run"]
 
@@ -116,13 +116,13 @@ def failure(e: BaseException) -> int:
         click.echo("terminated" if terminated else "\ninterrupted", err=True)
         return 143 if terminated else 130
     if isinstance(e, BrokenPipeError):
-        _quiet_stdout()
+        quiet_stdout()
         return 0
     if isinstance(e, OSError):
         if _debugging():
             raise e
         if _stdout_failed(e):
-            _quiet_stdout()
+            quiet_stdout()
             return _say(f"cannot write to standard output: {e.strerror}; redirect it to a file that has room "
                         "(or use -o FILE)")
         where = f"{e.filename}: " if e.filename else ""
