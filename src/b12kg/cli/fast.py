@@ -4,7 +4,8 @@ standard output), for a cold start that is a quarter shorter: importing click an
 
 Only command lines whose meaning is beyond doubt take this path: ``query``, a query name (not a file, not
 an option), then only ``-p``/``--param NAME=VALUE`` pairs and ``-f``/``--format table``, with no
-``B12KG_ENDPOINT`` and no shell completion under way. Anything else — ``--help``, another option, a value
+``B12KG_ENDPOINT``, no shell completion under way and a UTF-8 standard output (click re-encodes an
+ASCII one). Anything else — ``--help``, another option, a value
 click would refuse — returns ``None`` and goes through the click group (:mod:`b12kg.cli.app`), which runs
 the same steps (``tests/cli/test_query_cli.py`` compares the two byte for byte on every named query). An
 error on this path is reported by the group's own :func:`b12kg.cli.app.failure`.
@@ -51,7 +52,7 @@ def run_fast(args: Sequence[str]) -> int | None:
     """Run ``args`` if they are a command line of this path (see the module docstring); the exit code, or
     ``None`` when the click group must run them."""
     parsed = parse(args)
-    if parsed is None:
+    if parsed is None or str(getattr(sys.stdout, "encoding", "")).lower().replace("_", "-") not in ("utf-8", "utf8"):
         return None
     name, params = parsed
     try:
