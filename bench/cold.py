@@ -66,8 +66,13 @@ def cli_args(name: str, params: dict[str, str]) -> list[str]:
 
 
 def run_section(bench: ModuleType, rep: Any, env: dict[str, str], work: Path, runs: int = 21,
-                rdflib_every: int = 3, cases: Sequence[tuple[str, dict[str, str]]] = CASES) -> None:
-    """Measure each case; ``bench`` is ``bench/run.py`` (its Row, run_child and rdflib helpers)."""
+                rdflib_every: int = 3, cases: Sequence[tuple[str, dict[str, str]]] = CASES,
+                before: Path | None = None) -> None:
+    """Measure each case; ``bench`` is ``bench/run.py`` (its Row, run_child and rdflib helpers).
+
+    ``before`` (the ``src`` folder of another checkout of b12kg) adds that code's ``b12kg query`` to each round
+    (run with ``PYTHONPATH=before``), to measure a change side by side.
+    """
     print("1. cold queries (b12kg / floor / rdflib interleaved)", flush=True)
     files = bench.bundled_files(work)
     b12kg = bench.b12kg_cmd()
@@ -84,7 +89,14 @@ def run_section(bench: ModuleType, rep: Any, env: dict[str, str], work: Path, ru
         ours: list[float] = []
         theirs: list[float] = []
         slow: list[float] = []
+        old: list[float] = []
+        old_env = {**env, "PYTHONPATH": str(before)} if before else env
+        if before and bench.run_child([*b12kg, *args], old_env)[4] != 0:
+            rep.notes.append(f"`b12kg {' '.join(args)}` from {before} failed: not timed")
+            before = None
         for i in range(runs):
+            if before:
+                old.append(bench.run_child([*b12kg, *args], old_env)[0])
             ours.append(bench.run_child([*b12kg, *args], env)[0])
             theirs.append(bench.run_child([bench.PY, "-c", floor], env)[0])
             if i % rdflib_every == 0:
@@ -99,18 +111,24 @@ def run_section(bench: ModuleType, rep: Any, env: dict[str, str], work: Path, ru
         rep.add(bench.Row("cold query (new process)", what, bench.fmt_ms(o),
                           "rdflib: parse the same files + same query", bench.fmt_ms(r), bench.ratio(r, o),
                           f"≥ {RDFLIB_RATIO:g}× rdflib", "met" if r >= RDFLIB_RATIO * o else "MISSED"))
+        if before:
+            b = bench.median_ms(old)
+            rep.add(bench.Row("cold query (new process)", what + " before the change", bench.fmt_ms(b),
+                              "floor, same rounds", bench.fmt_ms(f), f"{b / f:.2f}× the floor"))
     rep.notes.append(import_split(bench, env, cases[0], runs))
     if hasattr(os, "getloadavg"):
         rep.notes.append(f"cold queries: load average after the section {os.getloadavg()[0]:.2f} "
-                         f"({runs} rounds, rdflib every {rdflib_every}th).")
+                         f"({runs} rounds, rdflib in 1 of {rdflib_every}).")
 
 
 def import_split(bench: ModuleType, env: dict[str, str], case: tuple[str, dict[str, str]], runs: int) -> str:
     """Where a cold query's time goes: ``python -X importtime`` of b12kg and of the floor (medians)."""
     import statistics
 
+    timed = {**env, "PYTHONPROFILEIMPORTTIME": "1"}  # python -X importtime, for the console script too
+
     def imports(cmd: list[str]) -> dict[str, float]:
-        err = bench.run_child(cmd, env)[3]
+        err = bench.run_child(cmd, timed)[3]
         top: dict[str, float] = {}
         for line in err.splitlines():
             if line.startswith("import time:") and "self [us]" not in line:
@@ -120,9 +138,9 @@ def import_split(bench: ModuleType, env: dict[str, str], case: tuple[str, dict[s
         return top
 
     name, params = case
-    ours = [imports([bench.PY, "-X", "importtime", "-m", "b12kg", *cli_args(name, params)]) for _ in range(runs)]
+    ours = [imports([*bench.b12kg_cmd(), *cli_args(name, params)]) for _ in range(runs)]
     floor = floor_script(compiled_store(), bound_query(name, params))
-    theirs = [imports([bench.PY, "-X", "importtime", "-c", floor]) for _ in range(runs)]
+    theirs = [imports([bench.PY, "-c", floor]) for _ in range(runs)]
     total = statistics.median(sum(t.values()) for t in ours)
     base = statistics.median(sum(t.values()) for t in theirs)
     keys = {k for t in ours for k in t}
@@ -140,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=21, help="rounds (medians of this many runs)")
+    ap.add_argument("--before", type=Path, help="the src folder of another b12kg checkout, timed in the same rounds")
     args = ap.parse_args(argv)
     rep = bench.Report()
     print(bench.machine(), flush=True)
@@ -148,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env = {**os.environ, "B12KG_CACHE_DIR": str(work / "cache"), "PYTHONPYCACHEPREFIX": str(work / "pycache")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["B12KG_CACHE_DIR"] = env["B12KG_CACHE_DIR"]
-        run_section(bench, rep, env, work, args.runs)
+        run_section(bench, rep, env, work, args.runs, before=args.before)
     print("\n" + bench.table(rep) + "".join(f"\n- {n}" for n in rep.notes))
     return 0
 
