@@ -4,18 +4,18 @@ Exit codes: 0 success, 1 findings (e.g. the graph does not conform), 2 usage or 
 Ctrl-C and 143 after SIGTERM. Heavy libraries (rdflib, pyshacl, owlready2) are imported only by the
 commands that need them.
 
-The error discipline lives here: every failure reaches the user as one short message on stderr (``error:
-…`` naming the file, line, node or value and what to do) and exit code 2; an unexpected internal error
-prints one line saying so and how to see the traceback (``--debug`` or ``B12KG_DEBUG=1``). Warnings are
-one line each (``note: …`` for what b12kg repaired by itself). A reader that closes the pipe early
-(``b12kg queries | head``) ends the command quietly; a full disk or ``/dev/full`` on standard output is an
-error like any other. Ctrl-C and SIGTERM stop any command within a second, stopping child processes and
-removing temporary files (see :mod:`b12kg.core.bounded`).
+The error discipline (:func:`b12kg.cli.app.failure`): every failure reaches the user as one short message
+on stderr (``error: …`` naming the file, line, node or value and what to do) and exit code 2; an
+unexpected internal error prints one line saying so and how to see the traceback (``--debug`` or
+``B12KG_DEBUG=1``). Warnings are one line each (``note: …`` for what b12kg repaired by itself). A reader
+that closes the pipe early (``b12kg queries | head``) ends the command quietly; a full disk or
+``/dev/full`` on standard output is an error like any other. Ctrl-C and SIGTERM stop any command within a
+second, stopping child processes and removing temporary files (see :mod:`b12kg.core.bounded`).
 
 The group and its commands live in :mod:`b12kg.cli.app` (``cli``), each command module imported only when
 its command runs. The commonest command, ``b12kg query NAME [-p NAME=VALUE]…``, runs without importing
-click at all (:mod:`b12kg.cli.fast`: a quarter of a cold query's start-up); every other command line, and
-every error, goes through the same code as the group's.
+click at all (:mod:`b12kg.cli.fast`: click was about a quarter of a cold query's imports); every other
+command line goes through the group, and every error through the group's handler.
 
 May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 """
