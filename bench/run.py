@@ -10,8 +10,8 @@ Only public tools are used: python, time, subprocess, resource (peak memory of c
 ``os.wait4``). Every measurement runs b12kg with its own cache folder under a temporary directory, so the
 user's cache is not touched. Sections:
 
-1. cold ``b12kg query NAME`` (a new process, the compiled store already in the cache) vs a plain script that
-   parses the same files with rdflib and runs the same query;
+1. cold ``b12kg query NAME`` (a new process, the compiled store already in the cache) vs a pyoxigraph floor
+   script and a plain rdflib script (``bench/cold.py``);
 2. each named query warm (in one process, after a first run) on Oxigraph vs rdflib;
 3. the bundled graph + the whole HP (hp.obo converted to OWL RDF/XML with fastobo): ``b12kg load``, then
    cross-ontology queries, vs rdflib parsing the same files and running the same queries; peak memory;
@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import cold  # bench/cold.py: the cold query section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -203,22 +205,6 @@ def query_texts(names: Sequence[str] | None = None) -> dict[str, tuple[str, dict
 
 
 # -- sections ------------------------------------------------------------------------------------------
-def cold_queries(rep: Report, env: dict[str, str], work: Path, names: Sequence[str], runs: int,
-                 baseline_runs: int) -> None:
-    print("1. cold queries", flush=True)
-    files = bundled_files(work)
-    texts = query_texts(names)
-    for name in names:
-        run_child([*b12kg_cmd(), "query", name], env)  # warm the cache (first run compiles the store)
-        ours = [run_child([*b12kg_cmd(), "query", name], env)[0] for _ in range(runs)]
-        script = rdflib_script(files, {name: texts[name]}, 1)
-        theirs = [run_child([PY, "-c", script], env)[0] for _ in range(baseline_runs)]
-        o, t = median_ms(ours), median_ms(theirs)
-        rep.add(Row("cold query (new process)", f"`b12kg query {name}`", fmt_ms(o),
-                    "rdflib: parse the same files + same query", fmt_ms(t), ratio(t, o),
-                    "≤ 60 ms and ≥ 8×", "met" if o <= 60 and t / o >= 8 else "MISSED"))
-
-
 def warm_queries(rep: Report, runs: int) -> None:
     print("2. warm queries", flush=True)
     from b12kg import KnowledgeGraph
@@ -501,8 +487,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--hp", type=Path, default=DEFAULT_HP, help=f"hp.obo (default {DEFAULT_HP})")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions; skip the slow baselines")
     ap.add_argument("--readme", action="store_true", help="write the results table into bench/README.md")
-    ap.add_argument("--cold", nargs="*", default=["symptoms-by-kind", "about-concept", "spasm-mechanism-chain"],
-                    help="named queries to time cold")
     ap.add_argument("--only", nargs="*", default=["cold", "warm", "hp", "validate", "build"])
     ap.add_argument("--slow-timeout", type=float, default=300.0, help="seconds allowed to each slow baseline")
     args = ap.parse_args(argv)
@@ -517,11 +501,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         env = {**os.environ, "B12KG_CACHE_DIR": str(work / "cache"), "PYTHONPYCACHEPREFIX": str(work / "pycache")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["B12KG_CACHE_DIR"] = env["B12KG_CACHE_DIR"]
-        from b12kg import QueryCatalog
-
-        cold = [n for n in args.cold if n in QueryCatalog()] or QueryCatalog().names()[:1]
         steps: dict[str, Callable[[], None]] = {
-            "cold": lambda: cold_queries(rep, env, work, cold, 7 if args.quick else 21, 3 if args.quick else 5),
+            "cold": lambda: cold.run_section(sys.modules[__name__], rep, env, work, 7 if args.quick else 21),
             "warm": lambda: warm_queries(rep, 10 if args.quick else 50),
             "hp": lambda: with_hp(rep, args.hp, work, 3 if args.quick else 7, args.slow_timeout * 2),
             "validate": lambda: validation(rep, env, work, 120 if args.quick else args.slow_timeout, args.quick),

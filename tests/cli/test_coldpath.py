@@ -1,5 +1,6 @@
 """A cold ``b12kg query`` answers from the compiled store in the cache: it parses no RDF file and imports
-none of rdflib, owlready2, pyshacl, curies or pydantic (checked with ``python -X importtime``)."""
+none of rdflib, owlready2, pyshacl, curies or pydantic (checked with ``python -X importtime``); printed as a
+table, with label parameters, it does not even import click or another command's module."""
 
 from __future__ import annotations
 
@@ -46,6 +47,17 @@ def test_cold_query_imports_nothing_heavy(warm_env: dict[str, str], kg: Knowledg
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert heavy == [], f"imported on the cold query path: {heavy}"
     assert r.stdout == kg.run(name).to_tsv()
+
+
+def test_cold_table_query_imports_no_click(warm_env: dict[str, str], kg: KnowledgeGraph) -> None:
+    r = _run(["-X", "importtime", "-m", "b12kg", "query", "about-concept", "-p", "concept=muscle spasm"],
+             {**warm_env, "COLUMNS": "80"})
+    assert r.returncode == 0, r.stderr
+    imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert "pyoxigraph" in imported and "b12kg.graph" in imported
+    assert sorted(m for m in imported if m.split(".")[0] in (*HEAVY, "click")) == []
+    assert sorted(m for m in imported if m.startswith("b12kg.cli.")) == ["b12kg.cli.fast", "b12kg.cli.terminal"]
+    assert "muscle spasm" in r.stdout and "HP:0003394" in r.stdout
 
 
 @pytest.mark.slow

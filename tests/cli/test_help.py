@@ -1,6 +1,7 @@
 """Help that fits and teaches: one-line summaries in ``b12kg --help`` without "…", an example in every
 command's help, and shell completion (click's ``_B12KG_COMPLETE``) of commands, query names, parameters,
-export formats and concepts — checked through the real bash script too."""
+export formats and concepts — checked through the real bash script too. The command modules load only for
+the command that runs: ``b12kg --help`` lists the commands from a table, checked here against the real ones."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import click
 import pytest
 from click.testing import Result
 
-from b12kg.cli import cli
+from b12kg.cli import COMMAND_TABLE, cli, load_all_commands
 
 Invoke = Callable[..., Result]
 
@@ -27,16 +28,62 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tupl
             yield from _commands(command, (*prefix, name))
 
 
+load_all_commands()
 COMMANDS = list(_commands(cli))
 
 
 def test_summaries_fit_without_ellipsis(b12kg: Invoke) -> None:
     res = b12kg("--help")
     listing = res.stdout.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert len(listing) == len(cli.commands)
+    assert len(listing) == len(COMMAND_TABLE) == len(cli.commands)
     for line in listing:
         assert not line.endswith(("...", "…")), line
         assert len(line) <= 80, line
+
+
+def test_command_table_is_the_commands() -> None:
+    """The table that lists the commands without importing them names each command, its module and its
+    short help exactly as the command itself does."""
+    commands = load_all_commands()
+    assert sorted(commands) == sorted(COMMAND_TABLE)
+    for name, command in commands.items():
+        module, short_help = COMMAND_TABLE[name]
+        assert command.callback is not None and command.callback.__module__ == f"b12kg.cli.{module}", name
+        assert command.get_short_help_str(80) == short_help, name
+        assert not command.hidden
+
+
+def _python(code: str, *args: str) -> str:
+    r = subprocess.run([sys.executable, *args, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "COLUMNS": "80"})
+    assert r.returncode == 0, r.stderr
+    return r.stdout + r.stderr
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    """``b12kg --help`` imports no command module and prints what it prints with every command loaded."""
+    out = _python(
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from b12kg.cli import cli, load_all_commands\n"
+        "lazy = CliRunner().invoke(cli, ['--help'], prog_name='b12kg').output\n"
+        "modules = {f'b12kg.cli.{m}' for m, _ in __import__('b12kg.cli').cli.COMMAND_TABLE.values()}\n"
+        "print(sorted(modules & set(sys.modules)))\n"
+        "load_all_commands()\n"
+        "print(lazy == CliRunner().invoke(cli, ['--help'], prog_name='b12kg').output)\n")
+    assert out.split("\n")[:2] == ["[]", "True"]
+
+
+def test_a_command_loads_only_its_module() -> None:
+    """``b12kg queries`` imports the module of its command and no other command module."""
+    out = _python("import atexit, sys\n"
+                  "modules = {f'b12kg.cli.{m}' for m, _ in __import__('b12kg.cli').cli.COMMAND_TABLE.values()}\n"
+                  "atexit.register(lambda: print('LOADED', sorted(modules & set(sys.modules)), file=sys.stderr))\n"
+                  "sys.argv = ['b12kg', 'queries']\n"
+                  "from b12kg.cli import main\n"
+                  "main()\n")
+    assert "symptoms-by-kind" in out
+    assert out.splitlines()[-1] == "LOADED ['b12kg.cli.core']"
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

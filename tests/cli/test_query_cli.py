@@ -185,3 +185,54 @@ def test_about_an_external_term_lists_the_concepts_mapped_to_it(kg: KnowledgeGra
     skos = "http://www.w3.org/2004/02/skos/core#"
     assert (skos + "exactMatch", "https://w3id.org/b12kg/muscle_spasm") in mapped
     assert (skos + "broadMatch", "https://w3id.org/b12kg/b12_deficiency_related_spasm") in mapped
+
+
+def _both(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[tuple[int | None, str, str], ...]:
+    """``args`` through the click-free path and through the click group: (exit code, stdout, stderr) each."""
+    from b12kg.cli import app
+    from b12kg.cli.fast import run_fast
+
+    out = []
+    for runner in (run_fast, app.run):
+        code = runner(args)
+        captured = capsys.readouterr()
+        out.append((code, captured.out, captured.err))
+    return tuple(out)
+
+
+def test_the_fast_path_prints_what_the_group_prints(kg: KnowledgeGraph, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``b12kg query NAME [-p NAME=VALUE]`` without click gives the group's bytes, exit codes and errors."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("B12KG_ENDPOINT", raising=False)
+    lines = [["query", name] for name in kg.catalog.names()] + [
+        ["query", "about-concept", "-p", "concept=Muscle Spasm", "--format", "table"],
+        ["query", "about-concept", "--param", "concept=spasms"],
+        ["query", "about-concept", "-p", "concept=no such thing"],  # an error: same message, exit 2
+        ["query", "about-concept", "-p", "colour=blue"],
+        ["query", "no-such-query"],
+    ]
+    for args in lines:
+        fast, group = _both(args, capsys)
+        assert fast == group, args
+        assert fast[0] in (0, 2) and (fast[1] if fast[0] == 0 else fast[2]), args
+
+
+@pytest.mark.parametrize("args", [
+    ["query", "symptoms-by-kind", "--width", "100"], ["query", "symptoms-by-kind", "-f", "csv"],
+    ["query", "--help"], ["query", "about-concept", "-p"], ["query", "about-concept", "-p", "concept"],
+    ["query", "-e", "ASK {}"], ["query", "queries/vegan-sources.rq"], ["--debug", "query", "symptoms-by-kind"],
+    ["queries"], ["query"],
+])
+def test_other_command_lines_go_through_the_group(args: list[str]) -> None:
+    from b12kg.cli.fast import parse
+
+    assert parse(args) is None
+
+
+def test_the_fast_path_leaves_an_endpoint_to_the_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    from b12kg.cli.fast import parse
+
+    assert parse(["query", "symptoms-by-kind"]) == ("symptoms-by-kind", {})
+    monkeypatch.setenv("B12KG_ENDPOINT", "http://127.0.0.1:1/query")
+    assert parse(["query", "symptoms-by-kind"]) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from b12kg import ConceptNotFoundError, KnowledgeGraph
@@ -80,3 +82,46 @@ def test_describe_a_class_and_a_property(run: Execute) -> None:
 def test_describe_an_unknown_iri(run: Execute) -> None:
     with pytest.raises(ConceptNotFoundError, match="says nothing"):
         describe(run, B + "no_such_thing")
+
+
+@pytest.mark.slow
+def test_one_query_finds_a_name_as_reading_every_name_does(run: Execute) -> None:
+    """The single lookup query that resolves a label or synonym (up to case) picks the term that reading
+    every name picks, for every label and synonym of the graph as written, in capitals and capitalised."""
+    from b12kg.queries.concepts import MAX_NAME, _by_names, _exact_name, _names
+
+    answers: dict[str, Any] = {}
+
+    def every_name(text: str, bindings: Any, source: str) -> Any:  # the name list, read once
+        return answers[text] if not bindings and text in answers else answers.setdefault(text, run(text, bindings,
+                                                                                                    source))
+
+    texts = sorted({n.text.strip() for n in _names(run) if n.field != "definition"})
+    assert len(texts) > 300
+    checked = 0
+    for text in texts:
+        for value in {text, text.upper(), text.capitalize()}:
+            if not value or len(value) > MAX_NAME:
+                continue
+            found = _exact_name(run, value)
+            assert found is not None, value  # every name, in any case, is found by the one query
+            assert found == _by_names(every_name, value, value), value
+            checked += 1
+    assert checked > 900
+
+
+def test_resolving_a_label_costs_one_query(kg: KnowledgeGraph) -> None:
+    """A label or synonym as written (in any case) costs one query; the full path only runs on a miss."""
+    from b12kg.queries.concepts import find_term
+
+    asked: list[str] = []
+    inner = executor(kg.dataset, "oxigraph")
+
+    def counting(text: str, bindings: object, source: str) -> object:
+        asked.append(source)
+        return inner(text, bindings, source)  # type: ignore[arg-type]
+
+    assert find_term(counting, "Muscle Spasm") == B + "muscle_spasm"  # type: ignore[arg-type]
+    assert len(asked) == 1
+    assert find_term(counting, "muscle spasms") == B + "muscle_spasm"  # type: ignore[arg-type]
+    assert len(asked) == 3  # the plural: the one query misses, then every name is read

@@ -316,3 +316,18 @@ def test_cli_unknown_parameter_exits_2(own_cache: None) -> None:
     result = CliRunner().invoke(cli, ["query", "about-concept", "-p", "nope=x"])
     assert result.exit_code == 2
     assert "valid parameters: concept" in result.output
+
+
+def test_getting_one_query_reads_only_its_file(tmp_path: Path) -> None:
+    """A fresh catalog asked for one query reads that file alone and gives what the full listing gives;
+    other names (a near miss, a path) still go through the listing and its suggestions."""
+    for name in NAMES:
+        assert QueryCatalog().get(name) == CATALOG.get(name)
+    (tmp_path / "good.rq").write_text("# title: Good\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (tmp_path / "bad.rq").write_bytes(b"# title: \xff\nSELECT")
+    assert QueryCatalog(tmp_path).get("good").title == "Good"  # the broken neighbour is not read
+    with pytest.raises(QueryNotFoundError) as e:
+        QueryCatalog(CATALOG.directory).get("symptoms-by-kinds")
+    assert "symptoms-by-kind" in str(e.value)
+    with pytest.raises(QueryNotFoundError):
+        QueryCatalog(tmp_path / "sub").get("../good")

@@ -4,13 +4,18 @@ Exit codes: 0 success, 1 findings (e.g. the graph does not conform), 2 usage or 
 Ctrl-C and 143 after SIGTERM. Heavy libraries (rdflib, pyshacl, owlready2) are imported only by the
 commands that need them.
 
-The error discipline lives here: every failure reaches the user as one short message on stderr (``error:
-…`` naming the file, line, node or value and what to do) and exit code 2; an unexpected internal error
-prints one line saying so and how to see the traceback (``--debug`` or ``B12KG_DEBUG=1``). Warnings are
-one line each (``note: …`` for what b12kg repaired by itself). A reader that closes the pipe early
-(``b12kg queries | head``) ends the command quietly; a full disk or ``/dev/full`` on standard output is an
-error like any other. Ctrl-C and SIGTERM stop any command within a second, stopping child processes and
-removing temporary files (see :mod:`b12kg.core.bounded`).
+The error discipline (:func:`b12kg.cli.app.failure`): every failure reaches the user as one short message
+on stderr (``error: …`` naming the file, line, node or value and what to do) and exit code 2; an
+unexpected internal error prints one line saying so and how to see the traceback (``--debug`` or
+``B12KG_DEBUG=1``). Warnings are one line each (``note: …`` for what b12kg repaired by itself). A reader
+that closes the pipe early (``b12kg queries | head``) ends the command quietly; a full disk or
+``/dev/full`` on standard output is an error like any other. Ctrl-C and SIGTERM stop any command within a
+second, stopping child processes and removing temporary files (see :mod:`b12kg.core.bounded`).
+
+The group and its commands live in :mod:`b12kg.cli.app` (``cli``), each command module imported only when
+its command runs. The commonest command, ``b12kg query NAME [-p NAME=VALUE]…``, runs without importing
+click at all (:mod:`b12kg.cli.fast`: click was about a quarter of a cold query's imports); every other
+command line goes through the group, and every error through the group's handler.
 
 May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 """
@@ -18,155 +23,26 @@ May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
-import click
-
-from ..core import __version__
-from ..core.errors import B12kgError, shorten
-
-__all__ = ["cli", "main"]
-
-EPILOG = """\b
-Examples:
-  b12kg queries -v                                list the named queries and their parameters
-  b12kg query symptoms-by-kind                    run a named query (table; --format csv|tsv|json)
-  b12kg query about-concept --param concept="muscle spasm"
-  b12kg query -e 'SELECT ?s WHERE { ?s a b12kg:Food }' --format csv
-  b12kg show "muscle spasm"                       everything about one concept, with the evidence
-  b12kg search tingling                           find concepts by label, synonym or definition
-  b12kg validate                                  SHACL-validate the graph (exit 1 if it does not conform)
-  b12kg reason                                    HermiT: consistency, unsatisfiable classes, inferences
-  b12kg qc --format markdown                      quality-control report of the native terms
-  b12kg xrefs check                               check every mapping against the import modules
-  b12kg build -o dist                             the release: ontology, RDF, KGX, OBO Graphs, Neo4j, SSSOM
-  b12kg export --format kgx -o kgx/               one export format (see 'b12kg export --help')
-  b12kg load hp.owl && b12kg query NAME           add a whole ontology to the local store, then query it
-  b12kg stats
-  b12kg explain -s spasms -s numbness -s fatigue  rank the causes of muscle spasms, with the evidence
-  b12kg path "vitamin B12 deficiency" "muscle spasm"   chains of curated statements between two concepts
-  b12kg diagram mechanism -o mechanism.svg        draw the mechanism, the schema or a concept
-  b12kg serve                                     SPARQL endpoint and pages on http://127.0.0.1:7878/
-  b12kg docs -o site/                             the documentation site (works offline)
-
-Not medical advice: b12kg encodes one popular-science article for research use.
-"""
-
-#: set by ``--debug`` (or ``B12KG_DEBUG=1``): let tracebacks through
-_DEBUG = False
-_MAX_MESSAGE = 3000
+__all__ = ["COMMAND_TABLE", "cli", "load_all_commands", "main"]
 
 
-def _debugging() -> bool:
-    if _DEBUG:
-        return True
-    from ..core.settings import debug
+def __getattr__(name: str) -> Any:
+    """``cli``, ``COMMAND_TABLE`` and ``load_all_commands`` come from :mod:`b12kg.cli.app` (click), on first use."""
+    if name in ("COMMAND_TABLE", "cli", "load_all_commands"):
+        from . import app
 
-    try:
-        return debug()
-    except B12kgError:
-        return False
-
-
-def _fail(ctx: click.Context, message: str, code: int = 2) -> NoReturn:
-    lines = [shorten(line, 600) for line in message.splitlines()] or [""]
-    text = "\n".join(lines[:40])
-    click.echo(f"error: {shorten(text, _MAX_MESSAGE)}", err=True)
-    ctx.exit(code)
-
-
-def _stdout_failed(e: OSError) -> bool:
-    return e.filename is None and e.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF)
-
-
-class _Group(click.Group):
-    """Turns every error into one message on stderr and exit code 2 (see the module docstring)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except B12kgError as e:
-            if _debugging():
-                raise
-            _fail(ctx, str(e))
-        except KeyboardInterrupt as e:
-            from ..core.bounded import Terminated
-
-            terminated = isinstance(e, Terminated)
-            click.echo("terminated" if terminated else "\ninterrupted", err=True)
-            ctx.exit(143 if terminated else 130)
-        except BrokenPipeError:
-            _quiet_stdout()
-            ctx.exit(0)
-        except OSError as e:
-            if _debugging():
-                raise
-            if _stdout_failed(e):
-                _quiet_stdout()
-                _fail(ctx, f"cannot write to standard output: {e.strerror}; redirect it to a file that has room "
-                           "(or use -o FILE)")
-            where = f"{e.filename}: " if e.filename else ""
-            _fail(ctx, f"{where}{e.strerror or e}")
-        except MemoryError:
-            _fail(ctx, "out of memory; use a smaller graph or query, or a machine with more memory")
-        except RecursionError:
-            if _debugging():
-                raise
-            _fail(ctx, "the input is nested too deeply to be processed; simplify it")
-        except Exception as e:
-            if _debugging():
-                raise
-            text = shorten(str(e).strip().replace("\n", " "), 300)
-            if any(sign in text for sign in ("Corruption", "checksum mismatch")):
-                _fail(ctx, f"the on-disk cache is damaged ({text}); run 'b12kg cache clear' and try again")
-            _fail(ctx, f"internal error ({type(e).__name__}: {text}); this is a bug in b12kg: run the command again "
-                       "with --debug (or B12KG_DEBUG=1) to see the traceback, and report it")
-
-
-def _quiet_stdout() -> None:
-    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="b12kg")
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an error (also: B12KG_DEBUG=1).")
-def cli(debug: bool) -> None:
-    """b12kg: a knowledge graph of vitamin B12, nerve function and muscle spasms.
-
-    Query it with SPARQL, validate it with SHACL and export it for other tools.
-    """
-    global _DEBUG
-    _DEBUG = _DEBUG or debug
-
-
-def _register() -> None:
-    """Add the commands of each command module (each exposes ``COMMANDS``)."""
-    from . import build, core, docs, explain, explore, qc, reason, serve, store, xrefs
-
-    for module in (core, explore, store, build, reason, qc, xrefs, explain, serve, docs):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _one_line_warnings() -> None:
     """Print each warning as one line on stderr (``note:`` for what b12kg repaired by itself)."""
     import warnings
 
-    from ..core.errors import B12kgNotice
+    from ..core.errors import B12kgNotice, shorten
 
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None,
              line: str | None = None) -> None:
@@ -181,29 +57,22 @@ def _one_line_warnings() -> None:
 def main() -> None:
     """Entry point of the ``b12kg`` console script."""
     from ..core.bounded import install_cli
+    from .fast import run_fast
+    from .terminal import quiet_stdout
 
     install_cli()
     _one_line_warnings()
-    try:
-        code = cli.main(prog_name="b12kg", standalone_mode=False)
-    except click.ClickException as e:
-        e.show()
-        code = e.exit_code
-    except click.Abort:
-        click.echo("\ninterrupted", err=True)
-        code = 130
-    except KeyboardInterrupt as e:  # before a command started
-        from ..core.bounded import Terminated
+    code = run_fast(sys.argv[1:])
+    if code is None:
+        from .app import run
 
-        code = 143 if isinstance(e, Terminated) else 130
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        code = run(sys.argv[1:])
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
     except OSError as e:
-        _quiet_stdout()
-        click.echo(f"error: cannot write to standard output: {e.strerror}", err=True)
+        quiet_stdout()
+        sys.stderr.write(f"error: cannot write to standard output: {e.strerror}\n")
         code = 2
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code)

@@ -10,7 +10,7 @@ from .output import quiet_option, written
 __all__ = ["COMMANDS"]
 
 
-@click.command(short_help="Write the documentation site: a page per concept and query.")
+@click.command(short_help="Write the documentation site: a page per concept, query, section.")
 @click.option("-o", "--output", default="site", show_default=True, type=click.Path(file_okay=False),
               help="Folder of the site (replaced atomically; must be new, empty or a site written earlier).")
 @click.option("--diagrams/--no-diagrams", default=True, show_default=True,

@@ -15,8 +15,6 @@ Write errors (a read-only folder, a folder given as a file, a full disk) come fr
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..core.errors import FormatError, ParameterError
+from .terminal import table_width
 
 if TYPE_CHECKING:
     from ..core.results import QueryResult
@@ -242,23 +241,6 @@ class Progress:
 
 
 # -- options and the terminal ---------------------------------------------------------------------------------
-def table_width(width: int | None, wrap: bool, *, to_file: bool = False) -> int | None:
-    """The width tables wrap to: ``--width``; else none with ``--no-wrap`` or when writing to a file; else
-    ``COLUMNS`` or the terminal's width; else (output piped) 80 columns."""
-    if width:
-        return width
-    if not wrap or to_file:
-        return None
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) >= 20:
-        return int(columns)
-    if sys.stdout.isatty():
-        import shutil
-
-        return max(shutil.get_terminal_size().columns, 20)
-    return 80
-
-
 def table_options(f: F) -> F:
     """``--width N``, ``--no-wrap`` and ``--no-ids`` for the commands that print tables."""
     f = click.option("--no-ids", "no_ids", is_flag=True,

@@ -9,7 +9,7 @@ from .options import graph_options, load_graph
 __all__ = ["COMMANDS"]
 
 
-@click.command(short_help="Serve the graph: SPARQL endpoint, query page, concept pages.")
+@click.command(short_help="Serve the graph: a SPARQL endpoint, the query page, concept pages.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 or :: opens it to the network).")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),

@@ -26,6 +26,7 @@ from ..core.resources import queries_dir
 __all__ = ["NamedQuery", "Parameter", "QueryCatalog", "parse_header", "parse_requires"]
 
 ParamKind = Literal["iri", "string", "integer"]
+_STEM = re.compile(r"[\w-][\w.-]*")  # a name that can only be a file of the folder itself
 _PARAM = re.compile(r"^(\w+)\s+(iri|string|integer)(?:\s+default=(\S+))?\s*(?:--\s*(.*))?$")
 
 
@@ -126,7 +127,19 @@ class QueryCatalog:
         return name in self._load()
 
     def get(self, name: str) -> NamedQuery:
-        """The query called ``name``; raises :class:`QueryNotFoundError` with the closest names."""
+        """The query called ``name``; raises :class:`QueryNotFoundError` with the closest names.
+
+        Only that query's file is read when the catalog has not been listed yet (a cold ``b12kg query``).
+        """
+        if self._queries is None and isinstance(name, str) and _STEM.fullmatch(name):
+            import os
+
+            try:
+                listed = f"{name}.rq" in os.listdir(self.directory)  # the exact name, on any file system
+            except OSError:
+                listed = False
+            if listed:
+                return load_query_file(self.directory / f"{name}.rq")
         queries = self._load()
         if name in queries:
             return queries[name]

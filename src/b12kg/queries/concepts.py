@@ -295,6 +295,34 @@ def resolve(execute: Execute, text: str) -> str:
         if mapped is not None:
             return mapped
         raise ConceptNotFoundError(text, [], note="no b12kg concept is mapped to it")
+    exact = _exact_name(execute, value)
+    if exact is not None:
+        return exact
+    return _by_names(execute, text, value)
+
+
+def _exact_name(execute: Execute, value: str) -> str | None:
+    """One query for the usual case: the b12kg term whose label or synonym is ``value`` up to case.
+
+    It picks as :func:`_by_names` does (terms with an English label first, then by IRI) among the names
+    that match exactly; anything else (other spacing or punctuation, a plural) is left to :func:`_by_names`.
+    """
+    q = f"""
+    SELECT ?s WHERE {{
+      VALUES ?field {{ rdfs:label oboInOwl:hasExactSynonym oboInOwl:hasRelatedSynonym }}
+      ?s ?field ?text .
+      FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{B12KG}"))
+      FILTER(lang(?text) = "" || langMatches(lang(?text), "en"))
+      FILTER(LCASE(STR(?text)) = LCASE(STR(?v)))
+    }}
+    ORDER BY (IF(EXISTS {{ ?s rdfs:label ?l FILTER(lang(?l) = "" || langMatches(lang(?l), "en")) }}, 0, 1)) STR(?s)
+    LIMIT 1"""
+    rows = execute(q, {"v": Term.literal(value)}, "the concept lookup").rows
+    return rows[0][0].value if rows and rows[0][0] is not None else None
+
+
+def _by_names(execute: Execute, text: str, value: str) -> str:
+    """:func:`resolve` by reading every name: spacing, punctuation and case folded, then plurals."""
     names = [n for n in _names(execute) if n.field != "definition"]
     folded = _fold(value)
     for wanted, key in ((folded, _fold), (_stem(value), _stem)):

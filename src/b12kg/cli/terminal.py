@@ -1,0 +1,36 @@
+"""The terminal the command line writes to: how wide its tables wrap, and silencing standard output after
+it failed (no click here: the fast path of :mod:`b12kg.cli.fast` uses it too)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+__all__ = ["quiet_stdout", "table_width"]
+
+
+def table_width(width: int | None, wrap: bool, *, to_file: bool = False) -> int | None:
+    """The width tables wrap to: ``--width``; else none with ``--no-wrap`` or when writing to a file; else
+    ``COLUMNS`` or the terminal's width; else (output piped) 80 columns."""
+    if width:
+        return width
+    if not wrap or to_file:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(shutil.get_terminal_size().columns, 20)
+    return 80
+
+
+def quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
