@@ -193,13 +193,15 @@ def query_texts(names: Sequence[str] | None = None) -> dict[str, tuple[str, dict
     """Named queries as full SPARQL (PREFIX lines added) with their default parameters as IRIs."""
     from b12kg import KnowledgeGraph
     from b12kg.core.sparql import missing_prologue
+    from b12kg.queries.binding import bind_parameters
+    from b12kg.queries.run import executor
 
     kg = KnowledgeGraph.bundled()
     out = {}
     for q in kg.catalog:
         if names and q.name not in names:
             continue
-        binds = {k: t.value for k, t in kg._bindings(q, {}, "oxigraph").items() if t.is_iri}
+        binds = {k: t.value for k, t in bind_parameters(q, {}, executor(kg.dataset, "oxigraph")).items() if t.is_iri}
         out[q.name] = (missing_prologue(q.text) + q.text, binds)
     return out
 
