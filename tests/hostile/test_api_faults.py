@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hostile_helpers import assert_clean_failure, invoke_b12kg, run_b12kg
 
 import b12kg
 from b12kg import B12kgError, KnowledgeGraph
-from conftest import assert_clean_failure, invoke_b12kg, run_b12kg
 
 BAD_CALLS = {
     "param-object": (lambda kg: kg.query("SELECT ?l WHERE { ?s rdfs:label ?l }", {"x": object()}),

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_helpers import assert_clean_failure, invoke_b12kg, run_b12kg, tree_digest
 
 from b12kg import BuildError
 from b12kg.core.files import TEMP_MARK
-from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, tree_digest
 
 BUILD = ["build", "--reasoner", "none", "--skip-checks", "-q", "-o"]
 

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_helpers import assert_clean_failure, invoke_b12kg, run_b12kg, slow_for, tree_digest
 
 from b12kg.core.files import TEMP_MARK
 from b12kg.store import compiled
-from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, slow_for, tree_digest
 
 EXPECTED_ROWS = 23  # symptoms-by-kind: header + 22 rows
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import assert_clean_failure, invoke_b12kg
+from hostile_helpers import assert_clean_failure, invoke_b12kg
 
 
 def test_validate_with_a_shapes_file_holding_no_shapes_fails(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from hostile_helpers import assert_clean_failure, closed_port, invoke_b12kg
 
 from b12kg import EndpointError, EndpointTimeoutError, KnowledgeGraph, ParameterError, ResponseTooLargeError
-from conftest import assert_clean_failure, closed_port, invoke_b12kg
 
 ASK = "ASK { ?s ?p ?o }"
 SELECT = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile_helpers import assert_clean_failure, invoke_b12kg, run_b12kg, slow_for, tree_digest
 
 from b12kg import GraphParseError, KnowledgeGraph, OutputError
-from conftest import assert_clean_failure, invoke_b12kg, run_b12kg, slow_for, tree_digest
 
 TTL = '@prefix ex: <http://example.org/> .\nex:a ex:b "c" .\n'
 

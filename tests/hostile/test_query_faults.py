@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_helpers import assert_clean_failure, closed_port, invoke_b12kg, run_b12kg, slow_for
 
 from b12kg import KnowledgeGraph, QueryRefusedError, QueryTimeoutError
-from conftest import assert_clean_failure, closed_port, invoke_b12kg, run_b12kg, slow_for
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ENGINES = ["oxigraph", "rdflib"]
