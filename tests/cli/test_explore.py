@@ -36,8 +36,8 @@ Statements (3), each with its source section and claim
     [section 6: Natural Sources of Vitamin B12 in Your Diet] Trout is named as a
     B12 source, and fish rank as excellent B12 sources.
 
-Not medical advice: b12kg records what one popular-science article says, for
-research and software use. Ask a healthcare professional.
+Not medical advice: b12kg only records what one popular-science article says.
+Ask a healthcare professional.
 """
 
 

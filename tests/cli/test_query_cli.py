@@ -30,6 +30,8 @@ food    nutritional yeast (b12kg:nutritional_yeast)
 group   fortified foods (b12kg:fortified_foods)
 origin  non-animal origin (b12kg:non_animal_origin)
 (3 rows)
+Not medical advice: b12kg only records what one popular-science article says.
+Ask a healthcare professional.
 """
 
 
@@ -49,6 +51,8 @@ def test_labels_only_fit_as_columns(b12kg: Invoke) -> None:
         "fortified plant-based milk  fortified foods  non-animal origin\n"
         "nutritional yeast           fortified foods  non-animal origin\n"
         "(3 rows)\n"
+        "Not medical advice: b12kg only records what one popular-science article says.\n"
+        "Ask a healthcare professional.\n"
     )
 
 
@@ -58,7 +62,9 @@ def test_width_and_no_wrap(b12kg: Invoke) -> None:
     assert wide[2].startswith("fortified breakfast cereal (b12kg:fortified_breakfast_cereal)  fortified foods")
     long = b12kg("query", "spasm-mechanism-chain", "--no-wrap").stdout.splitlines()
     assert long[0].split() == ["step", "cause", "effect", "heading", "claim"]
-    assert len(long) == len(b12kg("query", "spasm-mechanism-chain", "-f", "tsv").stdout.splitlines()) + 2
+    # header, rule, one line per row, the row count and the notice on one unwrapped line
+    assert len(long) == len(b12kg("query", "spasm-mechanism-chain", "-f", "tsv").stdout.splitlines()) + 3
+    assert long[-1].startswith("Not medical advice:")
 
 
 @pytest.mark.parametrize("name", ["spasm-mechanism-chain", "comparison-table", "about-concept", "food-sources",

@@ -29,6 +29,7 @@ from .output import (
     table_width,
     written,
 )
+from .terminal import reader_table
 
 __all__ = ["COMMANDS"]
 
@@ -157,7 +158,7 @@ def query(name_or_file: str | None, expr: str | None, params: tuple[str, ...], f
             click.echo(data.decode("utf-8"), nl=False)
         return
     if fmt == "table":
-        text = result.to_table(ids=not no_ids, width=table_width(width, not no_wrap, to_file=bool(output))) + "\n"
+        text = reader_table(result, ids=not no_ids, width=table_width(width, not no_wrap, to_file=bool(output)))
     else:
         text = get_result_format(fmt).write(result)
     what = f"the answer ({'yes' if result.boolean else 'no'})" if result.boolean is not None else plural(

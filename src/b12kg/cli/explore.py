@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..core.results import printable, wrap_text
+from ..queries.reading import NOT_MEDICAL_ADVICE
 from .output import table_width
 
 if TYPE_CHECKING:
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "NOT_MEDICAL_ADVICE", "concept_markdown", "concept_text", "search_text"]
 
-NOT_MEDICAL_ADVICE = ("Not medical advice: b12kg records what one popular-science article says, for research "
-                      "and software use. Ask a healthcare professional.")
 
 
 def _executor() -> Execute:

@@ -58,11 +58,11 @@ def run_fast(args: Sequence[str]) -> int | None:
     try:
         from ..graph import KnowledgeGraph
         from ..queries.catalog import QueryCatalog
-        from .terminal import table_width
+        from .terminal import reader_table, table_width
 
         query = QueryCatalog().get(name)
         result = KnowledgeGraph.local().query(query, params)
-        sys.stdout.write(result.to_table(ids=True, width=table_width(None, True)) + "\n")
+        sys.stdout.write(reader_table(result, ids=True, width=table_width(None, True)))
         sys.stdout.flush()
     except (Exception, KeyboardInterrupt) as e:
         from .app import failure

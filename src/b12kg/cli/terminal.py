@@ -1,12 +1,17 @@
-"""The terminal the command line writes to: how wide its tables wrap, and silencing standard output after
-it failed (no click here: the fast path of :mod:`b12kg.cli.fast` uses it too)."""
+"""The terminal the command line writes to: how wide its tables wrap, a table as a person reads it (with the
+notice that it is not medical advice), and silencing standard output after it failed (no click here: the
+fast path of :mod:`b12kg.cli.fast` uses it too)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
-__all__ = ["quiet_stdout", "table_width"]
+if TYPE_CHECKING:
+    from ..core.results import QueryResult
+
+__all__ = ["quiet_stdout", "reader_table", "table_width"]
 
 
 def table_width(width: int | None, wrap: bool, *, to_file: bool = False) -> int | None:
@@ -24,6 +29,14 @@ def table_width(width: int | None, wrap: bool, *, to_file: bool = False) -> int 
 
         return max(shutil.get_terminal_size().columns, 20)
     return 80
+
+
+def reader_table(result: QueryResult, *, ids: bool, width: int | None) -> str:
+    """The answer as a table wrapped to ``width`` (None: no wrapping), then the notice that b12kg is not
+    medical advice, wrapped alike."""
+    from ..queries.reading import NOT_MEDICAL_ADVICE, wrapped
+
+    return f"{result.to_table(ids=ids, width=width)}\n{wrapped(NOT_MEDICAL_ADVICE, width or 10_000)}\n"
 
 
 def quiet_stdout() -> None:
