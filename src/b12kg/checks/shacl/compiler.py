@@ -217,8 +217,12 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
                                     path_text))
         for n in g.objects(shape, SH + "maxCount"):
             count = _int(n, "sh:maxCount")
-            out.append(_grouped(focus, value_pattern, f"> {count}", shape_text, "MaxCount", severity,
-                                message, f"More than {count} values of {path_text} on {{focus}}", path_text))
+            generic = f"More than {count} values of {path_text} on {{focus}}"
+            if count <= 1:  # two distinct values (or one): a join, about twice as fast as grouping and counting
+                add("MaxCount", _distinct_values(ctx, "?this", p, count + 1), generic, has_value=False)
+            else:
+                out.append(_grouped(focus, value_pattern, f"> {count}", shape_text, "MaxCount", severity,
+                                    message, generic, path_text))
         for v in g.objects(shape, SH + "hasValue"):
             add("HasValue", f"FILTER NOT EXISTS {{ ?this {p} {_term(v)} }}",
                 f"{path_text} of {{focus}} does not have the value {_show(v)}", has_value=False)
