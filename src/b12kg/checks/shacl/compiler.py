@@ -348,9 +348,9 @@ def _value_conditions(ctx: _Ctx, shape: Any, v: str, *, bound: bool = False) -> 
                         f"FILTER(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {_int(n, 'sh:' + name)}, false))",
                         f"The length of {{value}} is not {op} {n.value}"))
     for name, op in _RANGES.items():
-        for bound in g.objects(shape, SH + name):
-            out.append((name[0].upper() + name[1:], f"FILTER(!COALESCE({v} {op} {_term(bound)}, false))",
-                        f"Value {{value}} is not {_RANGE_WORDS[name]} {bound.value}"))
+        for limit in g.objects(shape, SH + name):
+            out.append((name[0].upper() + name[1:], f"FILTER(!COALESCE({v} {op} {_term(limit)}, false))",
+                        f"Value {{value}} is not {_RANGE_WORDS[name]} {limit.value}"))
     for s in g.objects(shape, SH + "node"):
         out.append(("Node", f"FILTER EXISTS {{ {_violation(ctx, s, v)} }}",
                     f"Value {{value}} does not conform to shape {_show(s)}"))
