@@ -102,7 +102,7 @@ def validation(rep: Any, env: dict[str, str], work: Path, slow_timeout: float, q
         ours: list[float] = []
         peak, out, code = 0, "", 0
         baseline, base_value, base_ratio, agree, speedup = "", "", "", "", 0.0
-        repeat = (3 if size < 1_000_000 else 1) if not quick else 1
+        repeat = 3 if size < 1_000_000 else 1
         for i in range(repeat):
             t, p, o_, _, code = run_child(measured(*args), env, timeout=slow_timeout)
             ours.append(t)
