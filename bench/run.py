@@ -37,7 +37,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+import shacl  # the validation section (bench/shacl.py)
 
 import cold  # bench/cold.py: the cold query section
 
@@ -333,96 +334,6 @@ def with_hp(rep: Report, hp: Path, work: Path, runs: int, rdflib_timeout: float)
     del KnowledgeGraph
 
 
-def generated_dataset(work: Path, target_triples: int) -> tuple[Path, int]:
-    """Copies of the curated data graph (individuals renamed ``…__cN``) + the ontology once, as N-Triples."""
-    import pyoxigraph as ox
-
-    from b12kg import KnowledgeGraph
-    from b12kg.store.sources import GRAPHS
-
-    kg = KnowledgeGraph.bundled(cache=False, inferred=False)
-    store = kg.store
-    data = ox.NamedNode(GRAPHS["data"])
-    individuals = {q.subject.value for q in store.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-        ox.NamedNode("http://www.w3.org/2002/07/owl#NamedIndividual"), data)}
-    data_quads = list(store.quads_for_pattern(None, None, None, data))
-    other = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != data]
-    copies = max(1, round((target_triples - len(other)) / len(data_quads)))
-
-    names = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym",
-             "http://www.geneontology.org/formats/oboInOwl#hasRelatedSynonym"}
-
-    def rename(t: Any, n: int, p: Any = None) -> Any:
-        if isinstance(t, ox.NamedNode) and t.value in individuals:
-            return ox.NamedNode(f"{t.value}__c{n}")
-        if isinstance(t, ox.BlankNode):
-            return ox.BlankNode(f"{t.value}c{n}")
-        if isinstance(t, ox.Literal) and p is not None and p.value in names:  # labels stay unique
-            return ox.Literal(f"{t.value} {n}", language=t.language or None)
-        return t
-
-    def triples() -> Any:
-        for q in other:
-            yield ox.Triple(q.subject, q.predicate, q.object)
-        for n in range(copies):
-            for q in data_quads:
-                yield ox.Triple(rename(q.subject, n), q.predicate, rename(q.object, n, q.predicate))
-        # three known defects, so that validators have something to find
-        b = "https://w3id.org/b12kg/"
-        yield ox.Triple(ox.NamedNode(b + "bench_untyped"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                        ox.NamedNode("http://www.w3.org/2002/07/owl#NamedIndividual"))
-        yield ox.Triple(ox.NamedNode(b + "bench_untyped"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                        ox.Literal("no language tag"))
-
-    path = work / "generated.nt"
-    with open(path, "wb") as fh:
-        ox.serialize(triples(), fh, format=ox.RdfFormat.N_TRIPLES)
-    with open(path, "rb") as fh:
-        count = sum(1 for _ in fh)
-    return path, count
-
-
-def validation(rep: Report, env: dict[str, str], work: Path, slow_timeout: float, quick: bool = False) -> None:
-    """``b12kg validate`` (SHACL compiled to SPARQL on Oxigraph) on the bundled graph and on generated data of
-    100k, 300k and 1M triples, against ``--engine pyshacl`` (the reference) on the same data and shapes."""
-    print("4. validation", flush=True)
-    runs, peak = [], 0
-    run_child(b12kg_measured("validate"), env, timeout=slow_timeout)  # compiles the store and the checks
-    for _ in range(3 if quick else 7):
-        dt, peak, _, _, code = run_child(b12kg_measured("validate"), env, timeout=slow_timeout)
-        runs.append(dt)
-    o = median_ms(runs)
-    dt, py_peak, _, _, code = run_child(b12kg_measured("validate", "--engine", "pyshacl"), env, timeout=slow_timeout)
-    rep.add(Row("validate", f"`b12kg validate`, bundled graph (peak {peak} MB)", fmt_ms(o),
-                f"`--engine pyshacl` (peak {py_peak} MB)", fmt_ms(dt * 1000), ratio(dt * 1000, o), "≤ 0.4 s",
-                met(o, 400)))
-    targets = {100_000: (3.0, 400, 8.0), 300_000: (10.0, None, None), 1_000_000: (40.0, 1500, None)}
-    for size, (seconds, megabytes, times) in targets.items():
-        gen, n = generated_dataset(work, size)
-        args = ("validate", "--graph", str(gen), "-f", "tsv")
-        dt, peak, out, _, code = run_child(b12kg_measured(*args), env, timeout=slow_timeout)
-        ours = len(out.splitlines()) - 1 if code in (0, 1) else -1
-        baseline, base_value, base_ratio, agree, speedup = "", "", "", "", 0.0
-        if times is not None:  # pyshacl only where it finishes in reasonable time
-            bt, bpeak, bout, _, bcode = run_child(b12kg_measured(*args, "--engine", "pyshacl"), env,
-                                                  timeout=slow_timeout)
-            baseline = "`--engine pyshacl`, same data" + (f" (peak {bpeak} MB)" if bpeak else "")
-            timed_out = bt == float("inf")
-            speedup = (slow_timeout if timed_out else bt) / dt
-            base_value = f"> {slow_timeout:.0f} s (timeout)" if timed_out else fmt_ms(bt * 1000)
-            base_ratio = f"> {speedup:.0f}×" if timed_out else ratio(bt * 1000, dt * 1000)
-            if bcode in (0, 1):
-                same = sorted(bout.splitlines()) == sorted(out.splitlines())
-                agree = ", same results as pyshacl" if same else ", results DIFFER from pyshacl"
-        goal = [f"≤ {seconds:g} s"] + ([f"≤ {megabytes} MB"] if megabytes else []) + \
-            ([f"≥ {times:g}×"] if times else [])
-        ok = dt <= seconds and (megabytes is None or peak <= megabytes) and (times is None or speedup >= times)
-        rep.add(Row("validate", f"`b12kg validate --graph generated.nt` ({n} triples; {ours} results{agree}; "
-                                f"peak {peak} MB)", fmt_ms(dt * 1000), baseline, base_value, base_ratio,
-                    ", ".join(goal), "met" if ok else "MISSED"))
-
-
 def build_release(rep: Report, env: dict[str, str], work: Path, timeout: float) -> None:
     print("5. release build", flush=True)
     _, _, _, _, code = run_child([*b12kg_cmd(), "build", "--help"], env)
@@ -507,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cold": lambda: cold.run_section(sys.modules[__name__], rep, env, work, 7 if args.quick else 21),
             "warm": lambda: warm_queries(rep, 10 if args.quick else 50),
             "hp": lambda: with_hp(rep, args.hp, work, 3 if args.quick else 7, args.slow_timeout * 2),
-            "validate": lambda: validation(rep, env, work, 120 if args.quick else args.slow_timeout, args.quick),
+            "validate": lambda: shacl.validation(rep, env, work, 120 if args.quick else args.slow_timeout, args.quick),
             "build": lambda: build_release(rep, env, work, args.slow_timeout),
         }
         for name in args.only:

@@ -460,3 +460,26 @@ def test_generated_data_engines_agree(tmp_path: Path) -> None:
     ours, theirs = kg.validate(), kg.validate(engine="pyshacl")
     assert ours.results == theirs.results
     assert {r.shape for r in ours.results} >= {S + "LabelExactlyOne", S + "EdgeShape", S + "PropertyDeclaredShape"}
+
+
+def test_class_tests_written_as_left_joins_match_pyshacl(tmp_path: Path) -> None:
+    """sh:class and an sh:or of classes on a check's own values (compiled as left joins), an sh:or inside sh:node
+    (compiled as FILTER NOT EXISTS) and sh:maxCount 0/1 (a test per focus node) give pyshacl's results."""
+    shapes = tmp_path / "classes.ttl"
+    shapes.write_text(SH_PREFIX + "@prefix b12kg: <https://w3id.org/b12kg/> .\n"
+                      "<urn:x:S> a sh:NodeShape ; sh:targetNode b12kg:vitamin_b12_deficiency ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:class b12kg:Food ; sh:maxCount 0 ;\n"
+                      "    sh:message \"m1\" ] ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:or ( [ sh:class b12kg:Food ]\n"
+                      "                [ sh:class b12kg:Condition ] ) ; sh:maxCount 1 ; sh:message \"m2\" ] ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:or ( [ sh:class b12kg:Food ]\n"
+                      "                [ sh:class b12kg:ClinicalFinding ] ) ; sh:message \"m3\" ] ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:node <urn:x:N> ; sh:message \"m4\" ] .\n"
+                      "<urn:x:N> a sh:NodeShape ; sh:minInclusive 0 ;\n"
+                      "  sh:or ( [ sh:class b12kg:Food ] [ sh:class b12kg:ClinicalFinding ] ) .\n")
+    report = validate(fixture_graph("valid_minimal"), shapes=shapes)
+    assert not report.notes
+    assert {(r.focus, r.value, r.component) for r in report.results} == {
+        (DEF, "b12kg:numbness", "sh:ClassConstraintComponent"), (DEF, "", "sh:MaxCountConstraintComponent"),
+        (DEF, "b12kg:numbness", "sh:OrConstraintComponent"), (DEF, "b12kg:numbness", "sh:NodeConstraintComponent")}
+    assert report.results == validate(fixture_graph("valid_minimal"), shapes=shapes, engine="pyshacl").results

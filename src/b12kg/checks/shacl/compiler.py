@@ -202,7 +202,7 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
             severity=severity, message=message or generic, path="" if path_varies else path_text,
             has_value=has_value, fill="" if message else "generic"))
 
-    for name, cond, generic in _value_conditions(ctx, shape, "?value"):
+    for name, cond, generic in _value_conditions(ctx, shape, "?value", bound=True):
         add(name, f"{value_pattern} {cond}", generic)
     if path is not None:
         p = sparql_path(path)
@@ -217,8 +217,13 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
                                     path_text))
         for n in g.objects(shape, SH + "maxCount"):
             count = _int(n, "sh:maxCount")
-            out.append(_grouped(focus, value_pattern, f"> {count}", shape_text, "MaxCount", severity,
-                                message, f"More than {count} values of {path_text} on {{focus}}", path_text))
+            generic = f"More than {count} values of {path_text} on {{focus}}"
+            if count <= 1:  # a test per focus node, not a count over every subject of the path (up to 50× faster)
+                add("MaxCount", f"FILTER EXISTS {{ {_distinct_values(ctx, '?this', p, count + 1)} }}", generic,
+                    has_value=False)
+            else:
+                out.append(_grouped(focus, value_pattern, f"> {count}", shape_text, "MaxCount", severity,
+                                    message, generic, path_text))
         for v in g.objects(shape, SH + "hasValue"):
             add("HasValue", f"FILTER NOT EXISTS {{ ?this {p} {_term(v)} }}",
                 f"{path_text} of {{focus}} does not have the value {_show(v)}", has_value=False)
@@ -302,13 +307,17 @@ def _sibling_shapes(g: ShapesGraph, shape: Any, q: Any) -> list[Any]:
 
 # -- value conditions: a filter that keeps ?v when it violates the constraint ---------------------------
 
-def _value_conditions(ctx: _Ctx, shape: Any, v: str) -> list[tuple[str, str, str]]:
-    """(component, pattern keeping ``v`` when it violates, generic message) for each value-type constraint."""
+def _value_conditions(ctx: _Ctx, shape: Any, v: str, *, bound: bool = False) -> list[tuple[str, str, str]]:
+    """(component, pattern keeping ``v`` when it violates, generic message) for each value-type constraint.
+
+    ``bound``: the pattern follows patterns that bind ``v`` in the same group (a check's own query, not the
+    inside of an ``EXISTS``), so a test of class membership can be a left join: Oxigraph evaluates ``OPTIONAL``
+    as a set operation but ``FILTER NOT EXISTS`` with a property path once per row (10× slower at 300k triples).
+    """
     g = ctx.g
     out: list[tuple[str, str, str]] = []
     for c in g.objects(shape, SH + "class"):
-        out.append(("Class", f"FILTER NOT EXISTS {{ {v} {_TYPE_PATH} {_term(c)} }}",
-                    f"Value {{value}} does not have class {_show(c)}"))
+        out.append(("Class", _not_instance(ctx, v, [c], bound), f"Value {{value}} does not have class {_show(c)}"))
     for d in g.objects(shape, SH + "datatype"):
         out.append(("Datatype", f"FILTER(!({_datatype_ok(v, d)}))",
                     f"Value {{value}} is not a literal with datatype {_show(d)}"))
@@ -339,9 +348,9 @@ def _value_conditions(ctx: _Ctx, shape: Any, v: str) -> list[tuple[str, str, str
                         f"FILTER(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {_int(n, 'sh:' + name)}, false))",
                         f"The length of {{value}} is not {op} {n.value}"))
     for name, op in _RANGES.items():
-        for bound in g.objects(shape, SH + name):
-            out.append((name[0].upper() + name[1:], f"FILTER(!COALESCE({v} {op} {_term(bound)}, false))",
-                        f"Value {{value}} is not {_RANGE_WORDS[name]} {bound.value}"))
+        for limit in g.objects(shape, SH + name):
+            out.append((name[0].upper() + name[1:], f"FILTER(!COALESCE({v} {op} {_term(limit)}, false))",
+                        f"Value {{value}} is not {_RANGE_WORDS[name]} {limit.value}"))
     for s in g.objects(shape, SH + "node"):
         out.append(("Node", f"FILTER EXISTS {{ {_violation(ctx, s, v)} }}",
                     f"Value {{value}} does not conform to shape {_show(s)}"))
@@ -351,11 +360,15 @@ def _value_conditions(ctx: _Ctx, shape: Any, v: str) -> list[tuple[str, str, str
     for kind, join in (("and", " || "), ("or", " && ")):
         for lst in g.objects(shape, SH + kind):
             members = g.items(lst)
-            test = join.join(f"EXISTS {{ {_violation(ctx, s, v)} }}" for s in members) or "false"
+            classes = [_only_class(g, s) for s in members]
+            if kind == "or" and bound and members and all(classes):  # an instance of none of the classes
+                test = _not_instance(ctx, v, classes, bound)
+            else:
+                test = "FILTER(" + (join.join(f"EXISTS {{ {_violation(ctx, s, v)} }}" for s in members) or "false") \
+                    + ")"
             names = ", ".join(_show(s) for s in members)
             word = "all" if kind == "and" else "at least one"
-            out.append((kind.capitalize(), f"FILTER({test})",
-                        f"Value {{value}} does not conform to {word} of the shapes ({names})"))
+            out.append((kind.capitalize(), test, f"Value {{value}} does not conform to {word} of the shapes ({names})"))
     for lst in g.objects(shape, SH + "xone"):
         members = g.items(lst)
         total = " + ".join(f"IF(EXISTS {{ {_violation(ctx, s, v)} }}, 0, 1)" for s in members) or "0"
@@ -363,6 +376,30 @@ def _value_conditions(ctx: _Ctx, shape: Any, v: str) -> list[tuple[str, str, str
                     f"Value {{value}} does not conform to exactly one of the shapes "
                     f"({', '.join(_show(s) for s in members)})"))
     return out
+
+
+def _not_instance(ctx: _Ctx, v: str, classes: list[Any], bound: bool) -> str:
+    """A pattern keeping ``v`` when it is an instance of none of ``classes`` (``bound``: see _value_conditions)."""
+    if not bound:
+        return " ".join(f"FILTER NOT EXISTS {{ {v} {_TYPE_PATH} {_term(c)} }}" for c in classes)
+    ok = ctx.var("ok")
+    branches = " UNION ".join(f"{{ {v} {_TYPE_PATH} {_term(c)} }}" for c in classes)
+    return f"OPTIONAL {{ {branches} BIND(true AS {ok}) }} FILTER(!BOUND({ok}))"
+
+
+#: what a member of an sh:or may hold and still be a plain class test
+_CLASS_ONLY = {RDF + "type", SH + "class", SH + "message", SH + "name", SH + "description", RDFS + "label",
+               RDFS + "comment"}
+
+
+def _only_class(g: ShapesGraph, shape: Any) -> Any:
+    """The class of a shape whose one constraint is a single ``sh:class`` (an IRI), else ``None``."""
+    classes = g.objects(shape, SH + "class")
+    if len(classes) != 1 or type(classes[0]).__name__ != "NamedNode" or not set(g.predicates(shape)) <= _CLASS_ONLY:
+        return None
+    if any(t.value != SH + "NodeShape" for t in g.objects(shape, RDF + "type")):
+        return None
+    return classes[0]
 
 
 def _datatype_ok(v: str, d: Any) -> str:
