@@ -28,8 +28,8 @@ from click.testing import CliRunner
 
 from b12kg import EndpointError, EndpointTimeoutError, KnowledgeGraph
 from b12kg.cli import cli
-from b12kg.store.engines import canonical_rows
 from b12kg.queries.catalog import QueryCatalog
+from b12kg.store.engines import canonical_rows
 from b12kg.store.remote import SparqlEndpoint, push_file, push_graph
 
 pytestmark = pytest.mark.slow

@@ -406,7 +406,7 @@ _BOOLEAN_CANONICAL = {"0": "false", "1": "true"}
 _VIRTUOSO_BNODE = "nodeID://"
 
 
-def _server_term(term: Term) -> Term:
+def _server_term(term: Term | None) -> Term | None:
     """``term`` as the local engines write it, where a server writes the same term another way.
 
     Virtuoso writes every ``xsd:boolean`` as ``"0"``/``"1"`` (valid lexical forms of the same values) and
@@ -417,6 +417,8 @@ def _server_term(term: Term) -> Term:
     >>> _server_term(Term("bnode", "nodeID://b10185")).n3()
     '_:b10185'
     """
+    if term is None:
+        return None
     if term.kind == "literal" and term.datatype == _XSD_BOOLEAN and term.value in _BOOLEAN_CANONICAL:
         return Term.literal(_BOOLEAN_CANONICAL[term.value], _XSD_BOOLEAN)
     if term.kind == "bnode" and term.value.startswith(_VIRTUOSO_BNODE):
@@ -437,8 +439,7 @@ def _parse_results_other(payload: bytes, ctype: str, where: str) -> QueryResult:
         if isinstance(res, ox.QueryBoolean):
             return QueryResult([], [], boolean=bool(res))
         variables = [v.value for v in res.variables]
-        return QueryResult(variables, [tuple(None if s[v] is None else _server_term(from_oxigraph(s[v]))
-                                             for v in variables) for s in res])
+        return QueryResult(variables, [tuple(_server_term(from_oxigraph(s[v])) for v in variables) for s in res])
     except (SyntaxError, ValueError, OSError) as e:
         raise EndpointError(f"{where} with SPARQL results that cannot be read ({shorten(str(e), 120)})") from None
 
