@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from interop_tools import RDF_FILES, run
 
-from b12kg import KnowledgeGraph, QueryCatalog
+from b12kg import ConceptNotFoundError, KnowledgeGraph, QueryCatalog
 from b12kg.core.results import QueryResult
 from b12kg.core.sparql import bind_values
 from b12kg.core.terms import Term, from_oxigraph
@@ -48,7 +48,11 @@ def test_every_named_query_on_every_release_file(
     graphs = manifest[file]["graphs"]
     wrong = []
     for name in NAMES:
-        got = loaded[file].run(name, backend=backend).to_tsv()  # type: ignore[arg-type]
+        try:
+            got = loaded[file].run(name, backend=backend).to_tsv()  # type: ignore[arg-type]
+        except ConceptNotFoundError:  # a default parameter names a term of the graphs the file lacks
+            assert not answerable(name, graphs), name
+            continue
         if answerable(name, graphs):
             if got != expected(name):
                 wrong.append(name)
@@ -103,7 +107,9 @@ def _bound_queries(kg: KnowledgeGraph, folder: Path) -> list[str]:
     for name in NAMES:
         q = CATALOG.get(name)
         path = folder / f"{name}.rq"
-        path.write_text(bind_values(q.text, bind_parameters(q, {}, lambda text: kg.query(text))), encoding="utf-8")
+        bindings = bind_parameters(q, {}, lambda text, terms, _source: kg.query(bind_values(text, terms),
+                                                                                 with_labels=False))
+        path.write_text(bind_values(q.text, bindings), encoding="utf-8")
         paths.append(str(path))
     return paths
 
