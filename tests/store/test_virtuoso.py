@@ -9,7 +9,7 @@ a push into the default graph fails with a message that says to use a named grap
 Every named query runs on the pushed graph and must give the bundled store's answer. Debian's Virtuoso 7.2
 loses rows when it evaluates property paths and OPTIONAL over a batch of rows at once (vectored execution,
 README: *Virtuoso*): those queries are strict expected failures on a server as installed, and must pass on a
-second server started with ``VectorSize = 1``, the documented work-around.
+second server started with ``VectorSize = 1`` and ``MaxVectorSize = 1``, the documented work-around.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def virtuoso_as_installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.fixture(scope="module")
 def virtuoso_unvectored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Virtuoso with the README's work-around for its vectored-execution bug (``VectorSize = 1``)."""
+    """Virtuoso with the README's work-around for its vectored-execution bug (``VectorSize = 1``, ``MaxVectorSize = 1``)."""
     yield from _virtuoso(tmp_path_factory.mktemp("virtuoso-unvectored"), "VectorSize = 1\nMaxVectorSize = 1\n")
 
 
@@ -171,7 +171,7 @@ def test_push_twice_into_a_named_graph(virtuoso: str, asserted: KnowledgeGraph, 
 
 #: why Virtuoso 7.2 as installed answers these named queries differently (README: *Virtuoso*): it loses rows
 #: when a property path or an OPTIONAL is evaluated for a batch of rows at once (vectored execution);
-#: with ``VectorSize = 1`` all of them give the bundled store's answer
+#: with ``VectorSize = 1`` and ``MaxVectorSize = 1`` all of them give the bundled store's answer
 _VECTORED = "Virtuoso 7.2 loses rows of a property path / OPTIONAL evaluated for a batch of rows (vectored execution): "
 VIRTUOSO_BUGS = {
     "about-concept": "a FILTER NOT EXISTS over rdfs:subClassOf+ finds no narrower class, so the less specific "
