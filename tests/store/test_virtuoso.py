@@ -128,7 +128,8 @@ def virtuoso_as_installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.fixture(scope="module")
 def virtuoso_unvectored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Virtuoso with the README's work-around for its vectored-execution bug (``VectorSize = 1``, ``MaxVectorSize = 1``)."""
+    """Virtuoso with the README's work-around for its vectored-execution bug (``VectorSize = 1``,
+    ``MaxVectorSize = 1``)."""
     yield from _virtuoso(tmp_path_factory.mktemp("virtuoso-unvectored"), "VectorSize = 1\nMaxVectorSize = 1\n")
 
 
