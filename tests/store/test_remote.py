@@ -168,6 +168,26 @@ def test_results_json_and_store_url() -> None:
     assert derive_store_url("http://h:7878") == "http://h:7878/store"
 
 
+def test_virtuoso_booleans_and_blank_nodes_read_as_the_local_engines_write_them() -> None:
+    """Virtuoso writes xsd:boolean as 0/1 and blank nodes as nodeID://…, in JSON and in XML."""
+    from b12kg.store.remote import _parse_results_other
+
+    json_doc = ('{"head": {"vars": ["t", "f", "n", "b"]}, "results": {"bindings": [{'
+                f'"t": {{"type": "typed-literal", "datatype": "{XSD}boolean", "value": "1"}},'
+                f'"f": {{"type": "typed-literal", "datatype": "{XSD}boolean", "value": "0"}},'
+                f'"n": {{"type": "typed-literal", "datatype": "{XSD}integer", "value": "0"}},'
+                '"b": {"type": "bnode", "value": "nodeID://b10185"}}]}}')
+    xml_doc = (f'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="t"/>'
+               '<variable name="f"/><variable name="n"/><variable name="b"/></head><results><result>'
+               f'<binding name="t"><literal datatype="{XSD}boolean">1</literal></binding>'
+               f'<binding name="f"><literal datatype="{XSD}boolean">0</literal></binding>'
+               f'<binding name="n"><literal datatype="{XSD}integer">0</literal></binding>'
+               '<binding name="b"><bnode>nodeID://b10185</bnode></binding></result></results></sparql>')
+    for r in (parse_results_json(json_doc),
+              _parse_results_other(xml_doc.encode(), "application/sparql-results+xml", "Virtuoso answered")):
+        assert r.to_tsv() == "t\tf\tn\tb\ntrue\tfalse\t0\t_:b10185\n"
+
+
 @pytest.mark.slow
 def test_push_named_graphs_and_files(server: str, kg: KnowledgeGraph, tmp_path: Path) -> None:
     from b12kg.store.remote import push_file

@@ -5,6 +5,11 @@ and stopped by its PID.
 Virtuoso answers GET and form-encoded POST but never a direct POST, and refuses Graph Store uploads into its
 default graph: b12kg's default protocol form works, the direct form ends on its time limit with a hint, and
 a push into the default graph fails with a message that says to use a named graph.
+
+Every named query runs on the pushed graph and must give the bundled store's answer. Debian's Virtuoso 7.2
+loses rows when it evaluates property paths and OPTIONAL over a batch of rows at once (vectored execution,
+README: *Virtuoso*): those queries are strict expected failures on a server as installed, and must pass on a
+second server started with ``VectorSize = 1`` and ``MaxVectorSize = 1``, the documented work-around.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from click.testing import CliRunner
 
 from b12kg import EndpointError, EndpointTimeoutError, KnowledgeGraph
 from b12kg.cli import cli
+from b12kg.queries.catalog import QueryCatalog
 from b12kg.store.engines import canonical_rows
 from b12kg.store.remote import SparqlEndpoint, push_file, push_graph
 
@@ -69,17 +75,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Virtuoso on free ports of 127.0.0.1 whose SPARQL user may write (as an administrator would set up);
-    yields the base URL."""
+def _virtuoso(folder: Path, parameters: str = "") -> Iterator[str]:
+    """A Virtuoso on free ports of 127.0.0.1 whose SPARQL user may write (as an administrator would set up),
+    with ``parameters`` added to its ``[Parameters]`` section; yields the base URL."""
     server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if server is None or isql is None:
         pytest.skip("Debian's virtuoso-opensource is not installed here (apt-get install virtuoso-opensource; "
                     ".ci/run installs it)")
-    folder = tmp_path_factory.mktemp("virtuoso")
     sql_port, http_port = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(dir=folder, sql_port=sql_port, http_port=http_port),
+    ini = INI.format(dir=folder, sql_port=sql_port, http_port=http_port)
+    (folder / "virtuoso.ini").write_text(ini.replace("[Parameters]\n", f"[Parameters]\n{parameters}"),
                                          encoding="utf-8")
     proc = subprocess.Popen([server, "-c", str(folder / "virtuoso.ini"), "+foreground"], cwd=folder,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -106,6 +111,26 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Virtuoso configured as installed (vectored execution on); yields the base URL."""
+    yield from _virtuoso(tmp_path_factory.mktemp("virtuoso"))
+
+
+@pytest.fixture(scope="module")
+def virtuoso_as_installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Another Virtuoso as installed, holding only the graph the named queries run on (which rows its bug
+    loses depends on the query plan, and so on what else the server holds)."""
+    yield from _virtuoso(tmp_path_factory.mktemp("virtuoso-queries"))
+
+
+@pytest.fixture(scope="module")
+def virtuoso_unvectored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Virtuoso with the README's work-around for its vectored-execution bug (``VectorSize = 1``,
+    ``MaxVectorSize = 1``)."""
+    yield from _virtuoso(tmp_path_factory.mktemp("virtuoso-unvectored"), "VectorSize = 1\nMaxVectorSize = 1\n")
 
 
 def _count(base: str) -> int:
@@ -145,16 +170,76 @@ def test_push_twice_into_a_named_graph(virtuoso: str, asserted: KnowledgeGraph, 
     assert first.uploads == [(GRAPH, first.triples)] and 0 < n <= first.triples
 
 
-def test_named_queries_on_a_pushed_graph(virtuoso: str, kg: KnowledgeGraph) -> None:
-    push_graph(kg, f"{virtuoso}/sparql", graph=GRAPH + "-full", store_url=f"{virtuoso}/sparql-graph-crud")
-    far = KnowledgeGraph.remote(f"{virtuoso}/sparql", default_graph=GRAPH + "-full")
-    for name in ("symptoms-by-kind", "treatment-by-cause", "comparison-table"):
-        q = kg.catalog.get(name)
-        assert canonical_rows(far.query(q)) == canonical_rows(kg.query(q)), name
-    r = CliRunner().invoke(cli, ["query", "symptoms-by-kind", "--endpoint", f"{virtuoso}/sparql",
+#: why Virtuoso 7.2 as installed answers these named queries differently (README: *Virtuoso*): it loses rows
+#: when a property path or an OPTIONAL is evaluated for a batch of rows at once (vectored execution);
+#: with ``VectorSize = 1`` and ``MaxVectorSize = 1`` all of them give the bundled store's answer
+_VECTORED = "Virtuoso 7.2 loses rows of a property path / OPTIONAL evaluated for a batch of rows (vectored execution): "
+VIRTUOSO_BUGS = {
+    "about-concept": "a FILTER NOT EXISTS over rdfs:subClassOf+ finds no narrower class, so the less specific "
+                     "type b12kg:Nutrient is listed too",
+    "causal-path": "2 of the 11 steps are missing",
+    "claims-per-section": "the comparison-table entries of section 4 are counted 0, not 10 (OPTIONAL over a UNION)",
+    "diagnostic-tests": "5 of the 18 rows are missing",
+    "neurological-symptoms": "no rows instead of 20",
+    "reversibility": "the exposure that causes irreversible damage (?caused_by) is unbound",
+    "risk-groups-and-screening": "10 of the 13 rows are missing",
+    "spasm-mechanism-chain": "the upstream counts come out short, so the steps are misnumbered",
+    "vegan-sources": "no rows instead of 3",
+    "vegetarian-sources": "no rows instead of 8",
+    "why-animal-foods": "the animal-origin foods (16 of 18 rows) are missing",
+    "why-fatigue": "the step deficiency → impaired red blood cell production is missing",
+    "xref-hp-nervous-system-phenotypes": "1 row instead of 16",
+}
+NAMES = QueryCatalog().names()
+
+
+def _pushed(base: str, kg: KnowledgeGraph) -> KnowledgeGraph:
+    """``kg`` pushed into the named graph GRAPH-full of the server at ``base``, as a remote graph querying it."""
+    push_graph(kg, f"{base}/sparql", graph=GRAPH + "-full", store_url=f"{base}/sparql-graph-crud")
+    return KnowledgeGraph.remote(f"{base}/sparql", default_graph=GRAPH + "-full")
+
+
+@pytest.fixture(scope="module")
+def far(virtuoso_as_installed: str, kg: KnowledgeGraph) -> KnowledgeGraph:
+    return _pushed(virtuoso_as_installed, kg)
+
+
+@pytest.fixture(scope="module")
+def far_unvectored(virtuoso_unvectored: str, kg: KnowledgeGraph) -> KnowledgeGraph:
+    return _pushed(virtuoso_unvectored, kg)
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(reason=_VECTORED + VIRTUOSO_BUGS[n], strict=True))
+    if n in VIRTUOSO_BUGS else n for n in NAMES])
+def test_named_query_on_a_pushed_graph(name: str, far: KnowledgeGraph, kg: KnowledgeGraph) -> None:
+    _same_answer(far, kg, name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_named_query_without_vectored_execution(name: str, far_unvectored: KnowledgeGraph,
+                                                kg: KnowledgeGraph) -> None:
+    _same_answer(far_unvectored, kg, name)
+
+
+def _same_answer(far: KnowledgeGraph, kg: KnowledgeGraph, name: str) -> None:
+    """The named query ``name`` gives the same rows on ``far`` as on the bundled store, in the same order when
+    it has an ORDER BY."""
+    q = kg.catalog.get(name)
+    ordered = "ORDER BY" in q.text.upper()
+    assert canonical_rows(far.query(q), ordered=ordered) == canonical_rows(kg.query(q), ordered=ordered)
+
+
+def test_documented_bugs_are_named_queries() -> None:
+    assert set(VIRTUOSO_BUGS) <= set(NAMES)
+
+
+def test_named_query_through_the_cli(virtuoso_as_installed: str, far: KnowledgeGraph) -> None:
+    r = CliRunner().invoke(cli, ["query", "claims-by-section", "--endpoint", f"{virtuoso_as_installed}/sparql",
                                  "--endpoint-graph", GRAPH + "-full", "-f", "tsv"])
-    near = CliRunner().invoke(cli, ["query", "symptoms-by-kind", "-f", "tsv"])
-    assert r.exit_code == 0 and sorted(r.stdout.splitlines()) == sorted(near.stdout.splitlines())
+    near = CliRunner().invoke(cli, ["query", "claims-by-section", "-f", "tsv"])
+    assert r.exit_code == 0 and "\tfalse\n" in r.stdout
+    assert sorted(r.stdout.splitlines()) == sorted(near.stdout.splitlines())
 
 
 def test_push_a_dataset_graph_by_graph_twice(virtuoso: str, asserted: KnowledgeGraph, tmp_path: Path) -> None:

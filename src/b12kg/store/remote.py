@@ -394,10 +394,36 @@ def _term(obj: Any, where: str) -> Term | None:
     if kind == "uri":
         return Term.iri(value)
     if kind == "bnode":
-        return Term("bnode", value)
+        return _server_term(Term("bnode", value))
     if kind in ("literal", "typed-literal"):  # typed-literal: the 2008 draft, still sent by Virtuoso
-        return Term.literal(value, obj.get("datatype"), obj.get("xml:lang"))
+        return _server_term(Term.literal(value, obj.get("datatype"), obj.get("xml:lang")))
     raise EndpointError(f"{where} a SPARQL JSON term of unknown type: {shorten(repr(obj), 80)}")
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN_CANONICAL = {"0": "false", "1": "true"}
+#: the prefix Virtuoso puts before its blank node labels, which makes them invalid as N-Triples labels
+_VIRTUOSO_BNODE = "nodeID://"
+
+
+def _server_term(term: Term | None) -> Term | None:
+    """``term`` as the local engines write it, where a server writes the same term another way.
+
+    Virtuoso writes every ``xsd:boolean`` as ``"0"``/``"1"`` (valid lexical forms of the same values) and
+    its blank node labels as ``nodeID://b123`` (not a valid label).
+
+    >>> _server_term(Term.literal("1", "http://www.w3.org/2001/XMLSchema#boolean")).value
+    'true'
+    >>> _server_term(Term("bnode", "nodeID://b10185")).n3()
+    '_:b10185'
+    """
+    if term is None:
+        return None
+    if term.kind == "literal" and term.datatype == _XSD_BOOLEAN and term.value in _BOOLEAN_CANONICAL:
+        return Term.literal(_BOOLEAN_CANONICAL[term.value], _XSD_BOOLEAN)
+    if term.kind == "bnode" and term.value.startswith(_VIRTUOSO_BNODE):
+        return Term("bnode", term.value[len(_VIRTUOSO_BNODE):])
+    return term
 
 
 def _parse_results_other(payload: bytes, ctype: str, where: str) -> QueryResult:
@@ -406,12 +432,14 @@ def _parse_results_other(payload: bytes, ctype: str, where: str) -> QueryResult:
     from ..core.terms import from_oxigraph
 
     fmt = ox.QueryResultsFormat.TSV if "tab-separated" in ctype else ox.QueryResultsFormat.XML
+    if fmt == ox.QueryResultsFormat.XML:  # Virtuoso's labels (nodeID://b1) are not valid blank node labels
+        payload = payload.replace(b"<bnode>" + _VIRTUOSO_BNODE.encode(), b"<bnode>")
     try:
         res = ox.parse_query_results(payload, format=fmt)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult([], [], boolean=bool(res))
         variables = [v.value for v in res.variables]
-        return QueryResult(variables, [tuple(from_oxigraph(s[v]) for v in variables) for s in res])
+        return QueryResult(variables, [tuple(_server_term(from_oxigraph(s[v])) for v in variables) for s in res])
     except (SyntaxError, ValueError, OSError) as e:
         raise EndpointError(f"{where} with SPARQL results that cannot be read ({shorten(str(e), 120)})") from None
 
