@@ -205,11 +205,13 @@ def _point_to(root: Path, name: str) -> None:
     atomic_write(root / "CURRENT", name + "\n")
 
 
-def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None) -> UserStoreInfo:
+def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None,
+                        seed_folder: Path | None = None) -> UserStoreInfo:
     """Write a new generation of the user store with ``fill(store) -> manifest`` and make it current.
 
-    Callers hold :func:`user_store_lock`. Older generations but the previous one are deleted
-    (the previous one may still be open read-only by a running query).
+    ``seed`` is the store to start from and ``seed_folder`` its verified folder (see
+    :func:`~b12kg.store.compiled.build_folder`). Callers hold :func:`user_store_lock`. Older generations
+    but the previous one are deleted (the previous one may still be open read-only by a running query).
     """
     import uuid
 
@@ -218,7 +220,7 @@ def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     final = root / name
     previous, _ = _current(root)
-    build_folder(final, fill, {"kind": "user"}, seed)
+    build_folder(final, fill, {"kind": "user"}, seed, seed_folder=seed_folder, compact=False)
     _point_to(root, name)
     keep = {name, previous.path.name if previous else ""}
     for p in _generations(root):
@@ -310,21 +312,63 @@ def _load_one(store: Any, path: Path, work: Path, progress: Callable[[int], None
                "rdfxml": ox.RdfFormat.RDF_XML}
     fmt = formats[kind]
     graph = ox.NamedNode(_EXTERNAL)
+    lines_before = 0
     try:
+        if kind == "ntriples" and not _has_blank_nodes(source):
+            for block, lines in _line_blocks(source):
+                store.bulk_load(block, format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
+                lines_before += lines
+                if progress is not None:
+                    progress(len(block))
+            return
         with open(source, "rb") as fh:  # a Python reader: Ctrl-C reaches Python at every chunk
             store.bulk_load(_Counting(fh, progress), format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
     except SyntaxError as e:
-        raise GraphParseError(str(path), e.lineno, syntax_message(e)) from None
+        raise GraphParseError(str(path), e.lineno and e.lineno + lines_before, syntax_message(e)) from None
     except (OSError, ValueError) as e:
         raise GraphParseError(str(path), None, f"cannot be loaded: {e}") from None
+
+
+#: bytes of N-Triples handed to one ``bulk_load`` call (~280k triples): Oxigraph's loader holds a whole
+#: batch in memory (~0.9 GB for 1M triples), so slices bound the memory of a load at no cost in time
+_SLICE = 32 << 20
+
+
+def _has_blank_nodes(path: Path) -> bool:
+    """Whether the N-Triples file ``path`` may hold a blank node (``_:`` anywhere, even in a literal).
+
+    Each ``bulk_load`` call gives blank nodes fresh identities, so such a file is loaded in one call.
+    """
+    with open(path, "rb") as fh:
+        tail = b""
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if b"_:" in tail + chunk[:1] or b"_:" in chunk:
+                return True
+            tail = chunk[-1:]
+    return False
+
+
+def _line_blocks(path: Path) -> Iterator[tuple[bytes, int]]:
+    """``(block, number of lines)`` slices of about :data:`_SLICE` bytes of ``path``, cut after a newline."""
+    with open(path, "rb") as fh:
+        rest = b""
+        while True:
+            chunk = fh.read(_SLICE)
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1 if chunk else len(data)
+            if cut:
+                yield data[:cut], data.count(b"\n", 0, cut)
+            rest = data[cut:]
+            if not chunk:
+                return
 
 
 def load_files(paths: Sequence[str | Path], *, reset: bool = False,
                progress: Callable[[int], None] | None = None) -> UserStoreInfo:
     """Add RDF/OBO files to the user store (bundled graph + named graph ``external``) and return it.
 
-    Each file is streamed into the store with ``bulk_load``; files already loaded (same SHA-256) are
-    skipped. ``reset`` starts again from the bundled graph alone. ``progress(n)`` is called with the
+    Each file is streamed into the store with ``bulk_load`` (N-Triples without blank nodes in slices of
+    ~32 MB, which bounds the memory); files already loaded (same SHA-256) are skipped. ``reset`` starts again from the bundled graph alone. ``progress(n)`` is called with the
     number of bytes read as loading advances. The new store replaces the old one atomically.
     """
     files = [Path(p) for p in paths]
@@ -354,35 +398,47 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
                 _copy_external(prev, store)
             loaded = list(prev.files) if prev is not None else []
             with TempFolder(_user_root(), ".convert-") as work:
+                before = len(store)
                 for f, digest in todo:
-                    before = len(store)
                     _load_one(store, f, work.path, progress)
+                    after = len(store)
                     loaded.append({"path": str(f.resolve()), "sha256": digest, "bytes": f.stat().st_size,
-                                   "triples": len(store) - before})
+                                   "triples": after - before})
+                    before = after
             if todo or fresh:
                 _dedupe_external(store)
             return {"bundled_key": key, "files": loaded}
 
         if not todo and not fresh and prev is not None:
             return prev
-        seed = base if fresh else Dataset(kg.sources, store_path=prev.db).store  # type: ignore[union-attr]
-        return new_user_generation(fill, seed)
+        if fresh:
+            seed, seed_folder = base, kg.store_folder
+        else:
+            assert prev is not None
+            seed, seed_folder = Dataset(kg.sources, store_path=prev.db).store, prev.path
+        return new_user_generation(fill, seed, seed_folder)
 
 
 def _dedupe_external(store: Any) -> int:
     """Remove from ``external`` the triples that a bundled graph already holds (e.g. the HP terms of the
     import modules when the whole HP is loaded): the union default graph that queries see repeats a
-    triple once per named graph holding it. Returns how many were removed."""
+    triple once per named graph holding it. Returns how many were removed.
+
+    Only the bundled side (thousands of quads) is walked, each looked up in ``external`` (millions).
+    """
     import pyoxigraph as ox
 
     external = ox.NamedNode(_EXTERNAL)
     twins = []
-    for q in store.quads_for_pattern(None, None, None, None):
-        if q.graph_name == external or ox.BlankNode in (type(q.subject), type(q.object)):
+    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+        if graph == external:
             continue
-        twin = ox.Quad(q.subject, q.predicate, q.object, external)
-        if twin in store:
-            twins.append(twin)
+        for q in store.quads_for_pattern(None, None, None, graph):
+            if ox.BlankNode in (type(q.subject), type(q.object)):
+                continue
+            twin = ox.Quad(q.subject, q.predicate, q.object, external)
+            if twin in store:
+                twins.append(twin)
     for twin in twins:
         store.remove(twin)
     return len(twins)
