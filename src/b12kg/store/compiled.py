@@ -273,7 +273,7 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
         store.flush()
         if compact:
             store.optimize()
-        graphs = _graph_counts(store)
+        graphs = _graph_counts(store, extra.get("quads"))
         del store  # closes the database (writes its last files, releases its lock) before they are listed
         db_files = _describe_files(tmp.path / "db", seed_folder)
         full = {"format": STORE_FORMAT, "layout": STORE_LAYOUT, **manifest, **extra, "created": time.time(),
@@ -314,16 +314,17 @@ def _describe_files(db: Path, seed_folder: Path | None) -> dict[str, dict[str, A
         else:
             todo.append(p)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for p, digest in zip(todo, pool.map(_file_hash, todo)):
+        for p, digest in zip(todo, pool.map(_file_hash, todo), strict=True):
             out[p.name]["blake2b"] = digest
     return out
 
 
-def _graph_counts(store: Any) -> dict[str, int]:
+def _graph_counts(store: Any, total: int | None = None) -> dict[str, int]:
     """Quads per named graph (``default`` for the default graph); keeps no reference to ``store``.
 
     The ``external`` graph of a user store (possibly millions of quads) is not counted by a query: it is
-    the total (``len``, a plain scan in Oxigraph) less the other graphs, which are small.
+    the total (``total`` when the caller knows it, else ``len``, a plain scan) less the other graphs, which
+    are small.
     """
     import pyoxigraph as ox
 
@@ -340,7 +341,7 @@ def _graph_counts(store: Any) -> dict[str, int]:
             if n:
                 graphs[name] = n
     if GRAPHS["external"] in names:
-        n = len(store) - default - sum(graphs.values())
+        n = (len(store) if total is None else total) - default - sum(graphs.values())
         if n:
             graphs[GRAPHS["external"]] = n
     if default:
