@@ -312,65 +312,21 @@ def _load_one(store: Any, path: Path, work: Path, progress: Callable[[int], None
                "rdfxml": ox.RdfFormat.RDF_XML}
     fmt = formats[kind]
     graph = ox.NamedNode(_EXTERNAL)
-    lines_before = 0
     try:
-        if kind == "ntriples" and not _has_blank_nodes(source):
-            for block, lines in _line_blocks(source):
-                store.bulk_load(block, format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
-                lines_before += lines
-                if progress is not None:
-                    progress(len(block))
-            return
         with open(source, "rb") as fh:  # a Python reader: Ctrl-C reaches Python at every chunk
             store.bulk_load(_Counting(fh, progress), format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
     except SyntaxError as e:
-        raise GraphParseError(str(path), e.lineno and e.lineno + lines_before, syntax_message(e)) from None
+        raise GraphParseError(str(path), e.lineno, syntax_message(e)) from None
     except (OSError, ValueError) as e:
         raise GraphParseError(str(path), None, f"cannot be loaded: {e}") from None
-
-
-#: bytes of N-Triples handed to one ``bulk_load`` call (~560k triples): Oxigraph's loader holds a whole
-#: batch in memory (~0.9 GB for 1M triples); slices bound the memory of a load (~0.6 GB) for ~3 % more CPU
-#: (32 MB slices: ~0.4 GB but ~35 % more CPU)
-_SLICE = 64 << 20
-
-
-def _has_blank_nodes(path: Path) -> bool:
-    """Whether the N-Triples file ``path`` may hold a blank node (``_:`` anywhere, even in a literal).
-
-    Each ``bulk_load`` call gives blank nodes fresh identities, so such a file is loaded in one call.
-    """
-    with open(path, "rb") as fh:
-        tail = b""
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            if b"_:" in tail + chunk[:1] or b"_:" in chunk:
-                return True
-            tail = chunk[-1:]
-    return False
-
-
-def _line_blocks(path: Path) -> Iterator[tuple[bytes, int]]:
-    """``(block, number of lines)`` slices of about :data:`_SLICE` bytes of ``path``, cut after a newline."""
-    with open(path, "rb") as fh:
-        rest = b""
-        while True:
-            chunk = fh.read(_SLICE)
-            data = rest + chunk
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            if cut:
-                yield data[:cut], data.count(b"\n", 0, cut)
-            rest = data[cut:]
-            if not chunk:
-                return
 
 
 def load_files(paths: Sequence[str | Path], *, reset: bool = False,
                progress: Callable[[int], None] | None = None) -> UserStoreInfo:
     """Add RDF/OBO files to the user store (bundled graph + named graph ``external``) and return it.
 
-    Each file is streamed into the store with ``bulk_load`` (N-Triples without blank nodes in slices of
-    ~64 MB, which bounds the memory); files already loaded (same SHA-256) are skipped. ``reset`` starts
-    again from the bundled graph alone. ``progress(n)`` is called with the number of bytes read as
+    Each file is streamed into the store with ``bulk_load``; files already loaded (same SHA-256) are
+    skipped. ``reset`` starts again from the bundled graph alone. ``progress(n)`` is called with the number of bytes read as
     loading advances. The new store replaces the old one atomically.
     """
     files = [Path(p) for p in paths]
