@@ -326,8 +326,8 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
     """Add RDF/OBO files to the user store (bundled graph + named graph ``external``) and return it.
 
     Each file is streamed into the store with ``bulk_load``; files already loaded (same SHA-256) are
-    skipped. ``reset`` starts again from the bundled graph alone. ``progress(n)`` is called with the number of bytes read as
-    loading advances. The new store replaces the old one atomically.
+    skipped. ``reset`` starts again from the bundled graph alone. ``progress(n)`` is called with the
+    number of bytes read as loading advances. The new store replaces the old one atomically.
     """
     files = [Path(p) for p in paths]
     for f in files:
