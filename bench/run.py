@@ -17,7 +17,7 @@ user's cache is not touched. Sections:
    cross-ontology queries, vs rdflib parsing the same files and running the same queries; peak memory;
 4. ``b12kg validate`` on the bundled graph and on a generated ~100k-triple dataset (same shapes), plus the
    alternative of pyshacl without inference on the closure materialised in the store;
-5. ``b12kg build`` (the release) if the command exists.
+5. ``b12kg build`` (the release) and 6. ``b12kg load`` of 1M N-Triples vs ``bulk_load``: ``bench/loadbuild.py``.
 
 Not a test: nothing is asserted, targets are reported as met or missed.
 """
@@ -38,9 +38,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import shacl  # the validation section (bench/shacl.py)
-
 import cold  # bench/cold.py: the cold query section
+import loadbuild
+import shacl  # the validation section (bench/shacl.py)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -334,17 +334,6 @@ def with_hp(rep: Report, hp: Path, work: Path, runs: int, rdflib_timeout: float)
     del KnowledgeGraph
 
 
-def build_release(rep: Report, env: dict[str, str], work: Path, timeout: float) -> None:
-    print("5. release build", flush=True)
-    _, _, _, _, code = run_child([*b12kg_cmd(), "build", "--help"], env)
-    if code != 0:
-        rep.notes.append("`b12kg build` does not exist: release build not timed.")
-        return
-    for reasoner in ("none", "hermit"):
-        dt, _, _, err, code = run_child([*b12kg_cmd(), "build", "-o", str(work / f"dist-{reasoner}"),
-                                              "--reasoner", reasoner, "-q"], env, timeout=timeout)
-        status = "" if code == 0 else f" (exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''})"
-        rep.add(Row("release", f"`b12kg build --reasoner {reasoner}`", fmt_ms(dt * 1000) + status))
 
 
 # -- machine + output ----------------------------------------------------------------------------------
@@ -400,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--hp", type=Path, default=DEFAULT_HP, help=f"hp.obo (default {DEFAULT_HP})")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions; skip the slow baselines")
     ap.add_argument("--readme", action="store_true", help="write the results table into bench/README.md")
-    ap.add_argument("--only", nargs="*", default=["cold", "warm", "hp", "validate", "build"])
+    ap.add_argument("--only", nargs="*", default=["cold", "warm", "hp", "validate", "build", "load"])
     ap.add_argument("--slow-timeout", type=float, default=300.0, help="seconds allowed to each slow baseline")
     args = ap.parse_args(argv)
     rep = Report()
@@ -419,7 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "warm": lambda: warm_queries(rep, 10 if args.quick else 50),
             "hp": lambda: with_hp(rep, args.hp, work, 3 if args.quick else 7, args.slow_timeout * 2),
             "validate": lambda: shacl.validation(rep, env, work, 120 if args.quick else args.slow_timeout, args.quick),
-            "build": lambda: build_release(rep, env, work, args.slow_timeout),
+            "build": lambda: loadbuild.build(rep, env, work, 3 if args.quick else 7, args.slow_timeout),
+            "load": lambda: loadbuild.load_vs_bulk(rep, env, work, 3 if args.quick else 5, args.slow_timeout),
         }
         for name in args.only:
             steps[name]()

@@ -197,6 +197,50 @@ def test_loaded_triples_already_bundled_are_not_repeated(cache_root: Path, tmp_p
     assert _count(local, EXTERNAL) == 3
 
 
+def test_ntriples_load_same_quads_counts_and_error_lines(cache_root: Path, tmp_path: Path) -> None:
+    """N-Triples in the store: the same triples as a parse, the bundled twins removed (only the bundled side
+    is walked), the counts of the manifest right, and a syntax error named by its line."""
+    import pyoxigraph as ox
+
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    bundled = KnowledgeGraph.bundled().query("SELECT ?l WHERE { b12kg:vitamin_b12 rdfs:label ?l }",
+                                             with_labels=False).rows[0][0]
+    lines = [f'<{EX}t{i}> <{label}> "term {i}"@en .' for i in range(40)]
+    lines.append(f'<https://w3id.org/b12kg/vitamin_b12> <{label}> "{bundled.value}"@en .')
+    nt = tmp_path / "many.nt"
+    nt.write_text("\n".join(lines), encoding="utf-8")
+    seen: list[int] = []
+    info = userstore.load_files([nt], progress=seen.append)
+    assert sum(seen) == nt.stat().st_size
+    assert info.files[0]["triples"] == 41
+    local = KnowledgeGraph.local()
+    expected = {(ox.NamedNode(q.subject.value), q.predicate, q.object)
+                for q in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)}
+    got = {(q.subject, q.predicate, q.object)
+           for q in local.store.quads_for_pattern(None, None, None, ox.NamedNode(EXTERNAL))}
+    twin = (ox.NamedNode("https://w3id.org/b12kg/vitamin_b12"), ox.NamedNode(label), ox.Literal(bundled.value,
+                                                                                              language="en"))
+    assert twin in expected and len(expected) == 41
+    assert got == expected - {twin}
+    manifest = json.loads((info.path / "manifest.json").read_text())
+    assert manifest["graphs"][EXTERNAL] == 40 and manifest["quads"] == len(local.store)
+    bad = tmp_path / "bad.nt"
+    bad.write_text("\n".join([*lines[:30], f"<{EX}x> <{EX}y> broken .", *lines[30:]]) + "\n", encoding="utf-8")
+    with pytest.raises(GraphParseError) as err:
+        userstore.load_files([bad])
+    assert err.value.line == 31
+    assert userstore.user_store_info().path == info.path  # type: ignore[union-attr]
+
+
+def test_ntriples_blank_node_keeps_one_identity(cache_root: Path, tmp_path: Path) -> None:
+    """A blank node keeps one identity across the file (each bulk_load call would rename it)."""
+    nt = tmp_path / "bnodes.nt"
+    nt.write_text("".join(f"_:shared <{EX}p{i}> <{EX}o{i}> .\n" for i in range(20)), encoding="utf-8")
+    userstore.load_files([nt])
+    rows = KnowledgeGraph.local().query(f"SELECT DISTINCT ?s WHERE {{ ?s <{EX}p0> ?o . ?s <{EX}p19> ?o2 }}")
+    assert len(rows.rows) == 1
+
+
 def test_load_obo_with_fastobo(cache_root: Path, tmp_path: Path) -> None:
     pytest.importorskip("fastobo")
     obo = tmp_path / "mini.obo"

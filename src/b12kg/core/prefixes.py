@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def converter() -> curies.Converter:
     return curies.Converter.from_prefix_map(PREFIX_MAP)
 
 
+@lru_cache(maxsize=1 << 16)  # the exporters compress the same IRIs many times (~100k calls per release)
 def compress(iri: str) -> str:
     """The CURIE of ``iri`` under the project prefix map, or ``iri`` itself when no prefix fits."""
     return converter().compress(iri, passthrough=True)

@@ -23,11 +23,13 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..core.prefixes import PREFIX_MAP, compress
@@ -47,6 +49,7 @@ __all__ = [
     "Quad",
     "rdflib_dataset",
     "rdflib_graph",
+    "shared_work",
     "stable_labels",
     "stable_quads",
     "to_jsonld",
@@ -80,6 +83,47 @@ ASSERTED: tuple[str, ...] = tuple(k for k in GRAPHS if k != "inferred")
 Quad = tuple[str, str, str, str]
 
 
+# -- work shared between the files of one build ------------------------------------------------
+#: while :func:`shared_work` is active: results of :func:`stable_quads` and :func:`rdflib_graph` by arguments
+_SHARED: dict[tuple[Any, ...], Any] | None = None
+
+
+@contextlib.contextmanager
+def shared_work() -> Iterator[None]:
+    """Within this block a repeated :func:`stable_quads` or :func:`rdflib_graph` call (same store, graphs
+    and options) is answered from memory: a release writes several files, and counts them, from one
+    graph that does not change while it is built. Outside it every call reads the store again.
+
+    >>> from b12kg import KnowledgeGraph
+    >>> kg = KnowledgeGraph.bundled()
+    >>> with shared_work():
+    ...     stable_quads(kg, ["data"]) == stable_quads(kg, ["data"]) and rdflib_graph(kg) is rdflib_graph(kg)
+    True
+    >>> rdflib_graph(kg) is rdflib_graph(kg)
+    False
+    """
+    global _SHARED
+    outer = _SHARED
+    if outer is None:
+        _SHARED = {}
+    try:
+        yield
+    finally:
+        _SHARED = outer
+
+
+def _shared(key: tuple[Any, ...], kg: GraphData, make: Any) -> Any:
+    """``make()``, or its earlier result for ``key`` on the store of ``kg`` inside :func:`shared_work`."""
+    if _SHARED is None:
+        return make()
+    store = kg.store
+    full = (id(store), *key)
+    hit = _SHARED.get(full)
+    if hit is None or hit[0] is not store:  # the store object is kept, so its id is not reused meanwhile
+        hit = _SHARED[full] = (store, make())
+    return hit[1]
+
+
 # -- stable quads ----------------------------------------------------------------------------
 def stable_quads(
     kg: GraphData, kinds: Sequence[str] | None = None, *, split_provenance: bool = True,
@@ -97,14 +141,20 @@ def stable_quads(
     >>> sorted({q[3] for q in qs})
     ['<https://w3id.org/b12kg/graph/data>', '<https://w3id.org/b12kg/graph/provenance>']
     """
-    import pyoxigraph as ox
-
     wanted = list(kinds) if kinds is not None else list(GRAPHS)
     unknown = [k for k in wanted if k not in GRAPHS]
     if unknown:
         from ..core.errors import FormatError
 
         raise FormatError(f"unknown graph kind {unknown[0]!r}; known: {', '.join(GRAPHS)}")
+    quads: list[Quad] = _shared(("quads", tuple(wanted), split_provenance, version_iri), kg,
+                                lambda: _stable_quads(kg, wanted, split_provenance, version_iri))
+    return list(quads)
+
+
+def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, version_iri: str | None) -> list[Quad]:
+    import pyoxigraph as ox
+
     raw: list[Quad] = []
     for kind in wanted:
         g = ox.NamedNode(GRAPHS[kind])
@@ -214,6 +264,7 @@ def to_nquads(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri:
 
 
 # -- rdflib-based formats ----------------------------------------------------------------------
+@lru_cache(maxsize=1 << 16)  # rdflib terms are immutable; a release converts the same terms for 4 files
 def _term(nt: str) -> Any:
     import pyoxigraph as ox
 
@@ -235,10 +286,19 @@ def _bind(nm: Any) -> None:
 
 
 def rdflib_graph(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri: str | None = None) -> rdflib.Graph:
-    """An rdflib graph of the merged ``kinds`` (default :data:`ASSERTED`), stable labels, project prefixes."""
+    """An rdflib graph of the merged ``kinds`` (default :data:`ASSERTED`), stable labels, project prefixes.
+
+    Callers must not change it (inside :func:`shared_work` the same graph is handed to every caller).
+    """
+    kinds = _asserted(kinds)
+    graph: rdflib.Graph = _shared(("rdflib", tuple(kinds), version_iri), kg,
+                                  lambda: _rdflib_graph(kg, kinds, version_iri))
+    return graph
+
+
+def _rdflib_graph(kg: GraphData, kinds: Sequence[str], version_iri: str | None) -> rdflib.Graph:
     import rdflib
 
-    kinds = _asserted(kinds)
     g = rdflib.Graph(bind_namespaces="none")
     _bind(g.namespace_manager)
     cache: dict[str, Any] = {}

@@ -318,7 +318,10 @@ def build_release(
 
     def fill(tmp: Path) -> None:
         os.chmod(tmp, 0o755)
-        files = _release_files(kg, progress)
+        from .rdf import shared_work
+
+        with shared_work():  # the same quads, sorted once, feed several files and their counts
+            files = _release_files(kg, progress)
         for rel, (data, counts) in files.items():
             path = tmp / rel
             if not path.parent.is_dir():

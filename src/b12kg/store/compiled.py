@@ -249,12 +249,17 @@ def open_verified(folder: Path, key: str | None = None) -> tuple[Any, str | None
 
 
 def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], manifest: dict[str, Any],
-                 seed: Any = None) -> Path:
+                 seed: Any = None, *, seed_folder: Path | None = None, compact: bool = True) -> Path:
     """Build a store folder (``db/`` + ``manifest.json``) in a temporary folder, then rename it to ``final``.
 
     ``seed`` (an on-disk store) is checkpointed into the new folder first (hard links, no parsing);
     ``fill(store)`` then adds the rest and may return more manifest entries. If another process put a
     good store at ``final`` first, that one is kept. Returns ``final``.
+
+    ``seed_folder`` is the verified store folder ``seed`` was opened from: a database file hard-linked from
+    it (same name, size and modification time, so the same inode) keeps the hash its manifest records
+    instead of being read again. ``compact`` runs RocksDB's full compaction at the end (the bundled
+    stores); a user store filled with ``bulk_load`` skips it (the loader already writes sorted files).
     """
     import pyoxigraph as ox
 
@@ -266,11 +271,11 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
         store = ox.Store(str(tmp.path / "db"))
         extra = fill(store) or {}
         store.flush()
-        store.optimize()
-        graphs = _graph_counts(store)
+        if compact:
+            store.optimize()
+        graphs = _graph_counts(store, extra.get("quads"))
         del store  # closes the database (writes its last files, releases its lock) before they are listed
-        db_files = {p.name: {"bytes": p.stat().st_size, "mtime_ns": p.stat().st_mtime_ns, "blake2b": _file_hash(p)}
-                    for p in sorted((tmp.path / "db").iterdir()) if p.is_file() and not p.name.startswith(_UNLISTED)}
+        db_files = _describe_files(tmp.path / "db", seed_folder)
         full = {"format": STORE_FORMAT, "layout": STORE_LAYOUT, **manifest, **extra, "created": time.time(),
                 "quads": sum(graphs.values()), "graphs": graphs, "db_files": db_files}
         (tmp.path / "manifest.json").write_text(json.dumps(full, indent=1), encoding="utf-8")
@@ -283,14 +288,62 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
     return final
 
 
-def _graph_counts(store: Any) -> dict[str, int]:
-    """Quads per named graph (``default`` for the default graph); keeps no reference to ``store``."""
+def _describe_files(db: Path, seed_folder: Path | None) -> dict[str, dict[str, Any]]:
+    """Size, modification time and BLAKE2b hash of each database file in ``db`` (see :func:`build_folder`).
+
+    Files hard-linked from ``seed_folder`` keep their recorded hash; the others are hashed two at a time
+    (``hashlib`` releases the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    known: dict[str, Any] = {}
+    if seed_folder is not None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            known = dict(json.loads((seed_folder / "manifest.json").read_text(encoding="utf-8"))["db_files"])
+    out: dict[str, dict[str, Any]] = {}
+    todo: list[Path] = []
+    for p in sorted(db.iterdir()):
+        if not p.is_file() or p.name.startswith(_UNLISTED):
+            continue
+        st = p.stat()
+        out[p.name] = {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns}
+        old = known.get(p.name)
+        if isinstance(old, dict) and old.get("bytes") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns \
+                and isinstance(old.get("blake2b"), str):
+            out[p.name]["blake2b"] = old["blake2b"]
+        else:
+            todo.append(p)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for p, digest in zip(todo, pool.map(_file_hash, todo), strict=True):
+            out[p.name]["blake2b"] = digest
+    return out
+
+
+def _graph_counts(store: Any, total: int | None = None) -> dict[str, int]:
+    """Quads per named graph (``default`` for the default graph); keeps no reference to ``store``.
+
+    The ``external`` graph of a user store (possibly millions of quads) is not counted by a query: it is
+    the total (``total`` when the caller knows it, else ``len``, a plain scan) less the other graphs, which
+    are small.
+    """
     import pyoxigraph as ox
 
-    counts = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    assert isinstance(counts, ox.QuerySolutions)
-    graphs = {str(row[0].value): int(row[1].value) for row in counts}
+    from .sources import GRAPHS
+
     default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    graphs: dict[str, int] = {}
+    names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    for name in names:
+        if name != GRAPHS["external"]:
+            counts = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+            assert isinstance(counts, ox.QuerySolutions)
+            n = int(next(iter(counts))[0].value)
+            if n:
+                graphs[name] = n
+    if GRAPHS["external"] in names:
+        n = (len(store) if total is None else total) - default - sum(graphs.values())
+        if n:
+            graphs[GRAPHS["external"]] = n
     if default:
         graphs["default"] = default
     return graphs

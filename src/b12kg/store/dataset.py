@@ -121,6 +121,12 @@ class Dataset:
             self._open()
         return self._store
 
+    @property
+    def store_folder(self) -> Path | None:
+        """The verified folder of the on-disk store (``None`` for an in-memory one); opens the store."""
+        _ = self.store
+        return self._folder
+
     def _open(self, damaged: str | None = None) -> None:
         """Open (or, for ``damaged`` with that reason, rebuild) the store."""
         import pyoxigraph as ox

@@ -205,11 +205,13 @@ def _point_to(root: Path, name: str) -> None:
     atomic_write(root / "CURRENT", name + "\n")
 
 
-def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None) -> UserStoreInfo:
+def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None,
+                        seed_folder: Path | None = None) -> UserStoreInfo:
     """Write a new generation of the user store with ``fill(store) -> manifest`` and make it current.
 
-    Callers hold :func:`user_store_lock`. Older generations but the previous one are deleted
-    (the previous one may still be open read-only by a running query).
+    ``seed`` is the store to start from and ``seed_folder`` its verified folder (see
+    :func:`~b12kg.store.compiled.build_folder`). Callers hold :func:`user_store_lock`. Older generations
+    but the previous one are deleted (the previous one may still be open read-only by a running query).
     """
     import uuid
 
@@ -218,7 +220,7 @@ def new_user_generation(fill: Callable[[Any], dict[str, Any]], seed: Any = None)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     final = root / name
     previous, _ = _current(root)
-    build_folder(final, fill, {"kind": "user"}, seed)
+    build_folder(final, fill, {"kind": "user"}, seed, seed_folder=seed_folder, compact=False)
     _point_to(root, name)
     keep = {name, previous.path.name if previous else ""}
     for p in _generations(root):
@@ -354,35 +356,48 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
                 _copy_external(prev, store)
             loaded = list(prev.files) if prev is not None else []
             with TempFolder(_user_root(), ".convert-") as work:
+                # len() walks every quad: take the seed's count from its manifest when it is the old store
+                before = prev.triples if prev is not None and not fresh and prev.triples else len(store)
                 for f, digest in todo:
-                    before = len(store)
                     _load_one(store, f, work.path, progress)
+                    after = len(store)
                     loaded.append({"path": str(f.resolve()), "sha256": digest, "bytes": f.stat().st_size,
-                                   "triples": len(store) - before})
+                                   "triples": after - before})
+                    before = after
             if todo or fresh:
-                _dedupe_external(store)
-            return {"bundled_key": key, "files": loaded}
+                before -= _dedupe_external(store)
+            return {"bundled_key": key, "files": loaded, "quads": before}
 
         if not todo and not fresh and prev is not None:
             return prev
-        seed = base if fresh else Dataset(kg.sources, store_path=prev.db).store  # type: ignore[union-attr]
-        return new_user_generation(fill, seed)
+        if fresh:
+            seed, seed_folder = base, kg.store_folder
+        else:
+            assert prev is not None
+            seed, seed_folder = Dataset(kg.sources, store_path=prev.db).store, prev.path
+        return new_user_generation(fill, seed, seed_folder)
 
 
 def _dedupe_external(store: Any) -> int:
     """Remove from ``external`` the triples that a bundled graph already holds (e.g. the HP terms of the
     import modules when the whole HP is loaded): the union default graph that queries see repeats a
-    triple once per named graph holding it. Returns how many were removed."""
+    triple once per named graph holding it. Returns how many were removed.
+
+    Only the bundled side (thousands of quads) is walked, each looked up in ``external`` (millions).
+    """
     import pyoxigraph as ox
 
     external = ox.NamedNode(_EXTERNAL)
     twins = []
-    for q in store.quads_for_pattern(None, None, None, None):
-        if q.graph_name == external or ox.BlankNode in (type(q.subject), type(q.object)):
+    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+        if graph == external:
             continue
-        twin = ox.Quad(q.subject, q.predicate, q.object, external)
-        if twin in store:
-            twins.append(twin)
+        for q in store.quads_for_pattern(None, None, None, graph):
+            if ox.BlankNode in (type(q.subject), type(q.object)):
+                continue
+            twin = ox.Quad(q.subject, q.predicate, q.object, external)
+            if twin in store:
+                twins.append(twin)
     for twin in twins:
         store.remove(twin)
     return len(twins)
