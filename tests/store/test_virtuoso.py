@@ -209,8 +209,10 @@ def far_unvectored(virtuoso_unvectored: str, kg: KnowledgeGraph) -> KnowledgeGra
     return _pushed(virtuoso_unvectored, kg)
 
 
+# Not strict: which plan Virtuoso picks (and so whether it loses rows) varies between runs of the same server
+# (seen for why-fatigue); the queries must agree on a server with vectoring off (the test below).
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=_VECTORED + VIRTUOSO_BUGS[n], strict=True))
+    pytest.param(n, marks=pytest.mark.xfail(reason=_VECTORED + VIRTUOSO_BUGS[n], strict=False))
     if n in VIRTUOSO_BUGS else n for n in NAMES])
 def test_named_query_on_a_pushed_graph(name: str, far: KnowledgeGraph, kg: KnowledgeGraph) -> None:
     _same_answer(far, kg, name)
