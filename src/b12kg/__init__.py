@@ -20,12 +20,12 @@ Not medical advice: the graph encodes one popular-science article, for research 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
 from .core import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the cold query path
 if TYPE_CHECKING:
+    from typing import Any
+
     from .checks.shacl import ValidationReport, ValidationResult
     from .core.errors import (
         B12kgError,
@@ -114,6 +114,8 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
+        from importlib import import_module
+
         value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value

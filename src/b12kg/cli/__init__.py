@@ -22,9 +22,11 @@ May import: every layer below (:mod:`b12kg.graph` first of all); no other face.
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the cold query path
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["COMMAND_TABLE", "cli", "load_all_commands", "main"]
 
@@ -48,8 +50,10 @@ def _one_line_warnings() -> None:
              line: str | None = None) -> None:
         kind = "note" if issubclass(category, B12kgNotice) else "warning"
         text = " ".join(str(message).split())
-        with contextlib.suppress(OSError):
+        try:
             sys.stderr.write(f"{kind}: {shorten(text, 600)}\n")
+        except OSError:
+            pass
 
     warnings.showwarning = show
 

@@ -26,18 +26,22 @@ until it finishes), so a limit has to end the place where the work runs:
 
 from __future__ import annotations
 
-import contextlib
+import _thread
 import os
 import sys
-import threading
 import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import EngineCrashError, QueryTimeoutError
 
+# A cold ``b12kg query`` imports this module: ``_thread`` rather than ``threading``, no ``typing``,
+# ``contextlib`` or ``collections`` at run time (each costs milliseconds of a ~50 ms command).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import signal
+    from collections.abc import Callable, Sequence
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 else:
     try:  # the C module: the same functions without the ~1 ms that ``signal`` spends building its enums
         import _signal as signal
@@ -46,7 +50,6 @@ else:
 
 __all__ = ["Terminated", "Worker", "cli_mode", "install_cli", "run_bounded", "track_child"]
 
-T = TypeVar("T")
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 _HEADER_SIZE = 8  # a message between the processes: its length (8 bytes, big-endian), then its pickle
 
@@ -64,7 +67,7 @@ class _Watchdog:
 
     def __init__(self, handler: Callable[[int, Any], None]) -> None:
         self.handler = handler
-        self.lock = threading.Lock()
+        self.lock = _thread.allocate_lock()
         self.deadline: float | None = None
         self.timeout_error: BaseException | None = None
         self.on_timeout: Callable[[], str | None] | None = None
@@ -75,13 +78,15 @@ class _Watchdog:
         self.read_fd, self.write_fd = os.pipe()
         os.set_blocking(self.write_fd, False)
         signal.set_wakeup_fd(self.write_fd, warn_on_full_buffer=False)
-        self.thread = threading.Thread(target=self._run, name="b12kg-watchdog", daemon=True)
-        self.thread.start()
+        # a bare thread (``threading`` costs ~1 ms to import): like a daemon thread, it never delays the exit
+        self.ident = _thread.start_new_thread(self._run, ())
 
     def poke(self) -> None:
         """Wake the watchdog so that it sees a new deadline."""
-        with contextlib.suppress(BlockingIOError):
+        try:
             os.write(self.write_fd, b"\0")
+        except BlockingIOError:  # the pipe is full: the watchdog is awake anyway
+            pass
 
     def _ours(self, number: int) -> bool:
         return signal.getsignal(number) is self.handler  # a command that installs its own handlers is left alone
@@ -112,9 +117,11 @@ class _Watchdog:
                 if self.deadline is not None and now >= self.deadline:
                     message = f"error: {self.timeout_error}"
                     if self.on_timeout is not None:
-                        with contextlib.suppress(Exception):  # the message must get out whatever happens
+                        try:
                             extra = self.on_timeout()
                             message = f"error: {extra}" if extra else message
+                        except Exception:  # the message must get out whatever happens
+                            pass
                     self._end(message, 2)
 
     def _end(self, message: str, code: int) -> None:
@@ -130,6 +137,7 @@ class _Watchdog:
 
 
 _WATCHDOG: _Watchdog | None = None
+_MAIN_THREAD: int | None = None  # the thread that installed the watchdog (the main one)
 _CHILDREN: set[Any] = set()
 
 
@@ -139,8 +147,8 @@ def install_cli() -> None:
     Call it only from the program's entry point (never from a library): the watchdog may end the process.
     Commands that install their own signal handlers (a server) are left alone by it.
     """
-    global _WATCHDOG
-    if _WATCHDOG is not None or threading.current_thread() is not threading.main_thread():
+    global _WATCHDOG, _MAIN_THREAD
+    if _WATCHDOG is not None or not _in_main_thread():
         return
 
     def on_signal(number: int, frame: Any) -> None:
@@ -153,15 +161,24 @@ def install_cli() -> None:
     try:
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
+        _MAIN_THREAD = _thread.get_ident()
         _WATCHDOG = _Watchdog(on_signal)
     except (ValueError, OSError):  # a platform whose wake-up descriptor must be a socket: Python's defaults
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def _in_main_thread() -> bool:
+    """Whether this is the main thread (asked of ``threading`` only when something has imported it: without
+    it, no other thread can have been started but through ``_thread``, which b12kg does only here)."""
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return True
+    return bool(threading.current_thread() is threading.main_thread())
+
+
 def cli_mode() -> bool:
     """Whether the watchdog may end this process for a call from this thread (see :func:`install_cli`)."""
-    return (_WATCHDOG is not None and threading.current_thread() is threading.main_thread()
-            and _WATCHDOG._ours(signal.SIGINT))
+    return _WATCHDOG is not None and _thread.get_ident() == _MAIN_THREAD and _WATCHDOG._ours(signal.SIGINT)
 
 
 def track_child(process: Any) -> Any:
@@ -178,8 +195,10 @@ def untrack_child(process: Any) -> None:
 
 def _stop_children() -> None:
     for p in list(_CHILDREN):
-        with contextlib.suppress(OSError, AttributeError):
+        try:
             p.kill()
+        except (OSError, AttributeError):
+            pass
 
 
 # -- running a call under a limit ----------------------------------------------------------------------
@@ -222,6 +241,8 @@ def _under_watchdog(fn: Callable[..., T], args: Sequence[Any], timeout: float, w
 
 
 def _in_thread(fn: Callable[..., T], args: Sequence[Any], timeout: float, what: str) -> T:
+    import threading
+
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -256,8 +277,10 @@ def _child_setup() -> None:
         faulthandler.disable()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(ValueError):
+    try:
         signal.set_wakeup_fd(-1)
+    except ValueError:
+        pass
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -319,8 +342,10 @@ def _receive(fd: int, deadline: float | None, timeout: float, what: str) -> Any:
 
 def _crashed(pid: int, what: str) -> EngineCrashError:
     status = 0
-    with contextlib.suppress(ChildProcessError):
+    try:
         _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         import signal as signals
@@ -375,8 +400,10 @@ def _in_child(fn: Callable[..., T], args: Sequence[Any], timeout: float, what: s
         raise
     finally:
         os.close(read_fd)
-    with contextlib.suppress(ChildProcessError):
+    try:
         os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
     return _unwrap(reply)  # type: ignore[no-any-return]
 
 
@@ -390,7 +417,7 @@ class Worker:
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         self.fn = fn
-        self.lock = threading.Lock()
+        self.lock = _thread.allocate_lock()
         self.pid = self._owner = 0
         self._to_child = self._from_child = -1
 
@@ -460,10 +487,14 @@ class Worker:
     def _close(self) -> None:
         for fd in (self._to_child, self._from_child):
             if fd >= 0:
-                with contextlib.suppress(OSError):
+                try:
                     os.close(fd)
+                except OSError:
+                    pass
         self.pid, self._to_child, self._from_child = 0, -1, -1
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):  # during interpreter shutdown
+        try:
             self.stop()
+        except Exception:  # during interpreter shutdown
+            pass

@@ -3,8 +3,10 @@ name), and every one is a :class:`B12kgError`, exported from :mod:`b12kg`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a cold query imports this module)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
 __all__ = [
     "B12kgError",

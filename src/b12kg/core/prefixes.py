@@ -8,9 +8,7 @@
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (nor functools) on the cold query path
 if TYPE_CHECKING:
     import curies
 
@@ -52,18 +50,29 @@ PREFIX_MAP: dict[str, str] = {
 }
 
 
-@cache
+_CONVERTER: list[curies.Converter] = []
+#: CURIEs already computed: the exporters compress the same IRIs many times (~100k calls per release)
+_COMPRESSED: dict[str, str] = {}
+_COMPRESSED_MAX = 1 << 16
+
+
 def converter() -> curies.Converter:
     """The :class:`curies.Converter` built from :data:`PREFIX_MAP` (imported on first use)."""
-    import curies
+    if not _CONVERTER:
+        import curies
 
-    return curies.Converter.from_prefix_map(PREFIX_MAP)
+        _CONVERTER.append(curies.Converter.from_prefix_map(PREFIX_MAP))
+    return _CONVERTER[0]
 
 
-@lru_cache(maxsize=1 << 16)  # the exporters compress the same IRIs many times (~100k calls per release)
 def compress(iri: str) -> str:
     """The CURIE of ``iri`` under the project prefix map, or ``iri`` itself when no prefix fits."""
-    return converter().compress(iri, passthrough=True)
+    found = _COMPRESSED.get(iri)
+    if found is None:
+        if len(_COMPRESSED) >= _COMPRESSED_MAX:
+            _COMPRESSED.clear()
+        found = _COMPRESSED[iri] = converter().compress(iri, passthrough=True)
+    return found
 
 
 def expand(value: str) -> str:

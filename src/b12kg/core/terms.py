@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .sparql import term_n3
+
 __all__ = ["Term", "from_oxigraph", "from_rdflib", "to_oxigraph", "to_rdflib"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -42,16 +44,7 @@ class Term:
 
     def n3(self) -> str:
         """The term in N-Triples/SPARQL syntax."""
-        if self.kind == "iri":
-            return f"<{self.value}>"
-        if self.kind == "bnode":
-            return f"_:{self.value}"
-        esc = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if self.language:
-            return f'"{esc}"@{self.language}'
-        if self.datatype:
-            return f'"{esc}"^^<{self.datatype}>'
-        return f'"{esc}"'
+        return term_n3(self.kind, self.value, self.datatype, self.language)
 
     def __str__(self) -> str:
         return self.value

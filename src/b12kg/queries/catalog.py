@@ -14,7 +14,6 @@ Header syntax (comment lines before the query)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +21,11 @@ from typing import Literal
 
 from ..core.errors import QueryFileError, QueryNotFoundError, shorten
 from ..core.resources import queries_dir
+from .cold import header_fields, is_query_name, requires_fields
 
 __all__ = ["NamedQuery", "Parameter", "QueryCatalog", "parse_header", "parse_requires"]
 
 ParamKind = Literal["iri", "string", "integer"]
-_STEM = re.compile(r"[\w-][\w.-]*")  # a name that can only be a file of the folder itself
-_PARAM = re.compile(r"^(\w+)\s+(iri|string|integer)(?:\s+default=(\S+))?\s*(?:--\s*(.*))?$")
 
 
 @dataclass(frozen=True)
@@ -71,28 +69,9 @@ def parse_header(text: str) -> tuple[str, str, tuple[Parameter, ...]]:
     >>> parse_header("# title: T\\n# description: D\\n# param: x iri default=b12kg:a -- what\\nSELECT")
     ('T', 'D', (Parameter(name='x', kind='iri', default='b12kg:a', description='what'),))
     """
-    title = description = ""
-    params: list[Parameter] = []
-    for line in text.splitlines():
-        s = line.strip()
-        if not s:
-            continue
-        if not s.startswith("#"):
-            break
-        body = s.lstrip("#").strip()
-        key, _, value = body.partition(":")
-        key, value = key.strip().lower(), value.strip()
-        if key == "title":
-            title = value
-        elif key == "description":
-            description = f"{description} {value}".strip()
-        elif key == "param":
-            m = _PARAM.match(value)
-            if not m:
-                expected = "NAME iri|string|integer [default=V] [-- text]"
-                raise ValueError(f"bad '# param:' line {line!r}: expected {expected!r}")
-            kind: ParamKind = m.group(2)  # type: ignore[assignment]
-            params.append(Parameter(m.group(1), kind, m.group(3), (m.group(4) or "").strip()))
+    title, description, fields = header_fields(text)  # a bad '# param:' line is a ValueError
+    params = [Parameter(name, kind, default, text)  # type: ignore[arg-type]  # kind is one of ParamKind
+              for name, kind, default, text in fields]
     return title, description, tuple(params)
 
 
@@ -131,7 +110,7 @@ class QueryCatalog:
 
         Only that query's file is read when the catalog has not been listed yet (a cold ``b12kg query``).
         """
-        if self._queries is None and isinstance(name, str) and _STEM.fullmatch(name):
+        if self._queries is None and isinstance(name, str) and is_query_name(name):
             import os
 
             try:
@@ -182,12 +161,4 @@ def parse_requires(text: str) -> tuple[str, ...]:
     >>> parse_requires("# title: T\\n# requires: mappings imports\\nSELECT")
     ('imports', 'mappings')
     """
-    found: set[str] = set()
-    for line in text.splitlines():
-        s = line.strip()
-        if s and not s.startswith("#"):
-            break
-        key, _, value = s.lstrip("#").partition(":")
-        if key.strip().lower() == "requires":
-            found.update(value.replace(",", " ").split())
-    return tuple(sorted(found))
+    return requires_fields(text)

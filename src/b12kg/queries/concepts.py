@@ -43,6 +43,7 @@ from ..core.errors import ConceptNotFoundError
 from ..core.prefixes import PREFIX_MAP, compress_fast, expand_fast
 from ..core.terms import Term
 from ..store.sources import GRAPHS
+from .cold import exact_name_query
 from .lookup import Execute
 
 __all__ = [
@@ -307,16 +308,7 @@ def _exact_name(execute: Execute, value: str) -> str | None:
     It picks as :func:`_by_names` does (terms with an English label first, then by IRI) among the names
     that match exactly; anything else (other spacing or punctuation, a plural) is left to :func:`_by_names`.
     """
-    q = f"""
-    SELECT ?s WHERE {{
-      VALUES ?field {{ rdfs:label oboInOwl:hasExactSynonym oboInOwl:hasRelatedSynonym }}
-      ?s ?field ?text .
-      FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{B12KG}"))
-      FILTER(lang(?text) = "" || langMatches(lang(?text), "en"))
-      FILTER(LCASE(STR(?text)) = LCASE(STR(?v)))
-    }}
-    ORDER BY (IF(EXISTS {{ ?s rdfs:label ?l FILTER(lang(?l) = "" || langMatches(lang(?l), "en")) }}, 0, 1)) STR(?s)
-    LIMIT 1"""
+    q = exact_name_query()
     rows = execute(q, {"v": Term.literal(value)}, "the concept lookup").rows
     return rows[0][0].value if rows and rows[0][0] is not None else None
 

@@ -6,12 +6,12 @@ Each function takes an :data:`Execute` (a SPARQL engine: query text, bindings, a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 
 from ..core.prefixes import PREFIX_MAP
 from ..core.results import QueryResult
 from ..core.terms import Term
+from .cold import EXACT_SYNONYM, RDFS_LABEL, label_query, pick_labels
 
 __all__ = ["Execute", "by_label", "labels"]
 
@@ -19,29 +19,15 @@ __all__ = ["Execute", "by_label", "labels"]
 Execute = Callable[[str, Mapping[str, Term], str], QueryResult]
 
 B12KG = PREFIX_MAP["b12kg"]
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-EXACT_SYNONYM = "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"
-_SAFE_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
 
 
 def labels(execute: Execute, iris: Iterable[str]) -> dict[str, str]:
     """English labels (``rdfs:label``) of the given IRIs (the smallest one where there are several)."""
-    wanted = sorted({i for i in iris if _SAFE_IRI.fullmatch(i)})
-    if not wanted:
+    q = label_query(iris)
+    if q is None:
         return {}
-    values = " ".join(f"<{i}>" for i in wanted)
-    q = (f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?l "
-         'FILTER(lang(?l) = "" || langMatches(lang(?l), "en")) }')
-    out: dict[str, str] = {}
-    for row in execute(q, {}, "the label lookup").rows:
-        if len(row) != 2:  # a remote endpoint that answers something else: no labels from it
-            continue
-        s, label = row
-        if s is None or label is None or not s.is_iri:
-            continue
-        if s.value not in out or label.value < out[s.value]:
-            out[s.value] = label.value
-    return out
+    rows = execute(q, {}, "the label lookup").rows
+    return pick_labels([None if t is None else (t.kind, t.value) for t in row] for row in rows)
 
 
 def by_label(execute: Execute, label: str) -> str | None:

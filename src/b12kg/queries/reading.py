@@ -12,7 +12,7 @@ Every output meant for a reader (``b12kg explain``, ``b12kg path``, the diagrams
 
 from __future__ import annotations
 
-import textwrap
+from ..core.text import fill
 
 __all__ = ["NOT_MEDICAL_ADVICE", "WIDTH", "cited", "wrapped"]
 
@@ -26,9 +26,16 @@ WIDTH = 80
 def wrapped(text: str, width: int = WIDTH, indent: int = 0, hang: int = 0, prefix: str = "") -> str:
     """``prefix`` then ``text`` wrapped to ``width`` columns, indented by ``indent``; continuation lines are
     indented by ``indent + hang``, or (with a prefix and no hang) aligned under the text."""
+    text = " ".join(text.split())
+    if not (indent or hang or prefix):  # the plain case (the notice under a table) without textwrap's import
+        plain = fill(text, width)
+        if plain is not None:
+            return plain
+    import textwrap
+
     first = " " * indent + prefix
     rest = " " * (len(first) if prefix and not hang else indent + hang)
-    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=first, subsequent_indent=rest,
+    return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent=rest,
                          break_on_hyphens=False) or first
 
 

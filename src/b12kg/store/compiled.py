@@ -37,13 +37,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import B12kgNotice, CacheError, shorten
+from . import cold
+from .cold import STORE_FORMAT, STORE_LAYOUT, TEMP_PREFIXES
 
 if TYPE_CHECKING:
     from .sources import Source
@@ -69,18 +70,9 @@ __all__ = [
     "verify_folder",
 ]
 
-#: the format marker of a store folder's manifest
-STORE_FORMAT = "b12kg-store"
-#: bump when the layout of a compiled store changes
-STORE_LAYOUT = 4
-#: name prefixes of the temporary folders b12kg makes in the cache
-TEMP_PREFIXES = (".build-", ".trash-", ".convert-", ".new-")
 #: how long an unused compiled store of an older key is kept (seconds)
 _KEEP_OLD = 3600.0
-_GENERATORS = ("sssom.py", "closure.py", "dataset.py")
 _UNLISTED = ("LOCK", "LOG")  # database files that may change without the data changing
-#: the file that marks a store found damaged
-DAMAGED = "DAMAGED"
 
 
 def cache_dir() -> Path:
@@ -117,11 +109,9 @@ def _unusable(message: str) -> CacheError:
 
 
 def _default_cache_dir() -> Path:
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "b12kg"
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        return Path(xdg if xdg else os.path.expanduser("~/.cache")) / "b12kg"
+    known = cold.default_cache_root()
+    if known is not None:
+        return Path(known)
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("b12kg"))
@@ -136,41 +126,14 @@ def notice(message: str) -> None:
 
 # -- keys -----------------------------------------------------------------------------------------
 def bundled_key(sources: Sequence[Source], *, inferred: bool) -> str:
-    """The cache key of a compiled store: a hash of the input files' bytes and what turns them into triples.
+    """The cache key of a compiled store: a hash of the input files' bytes and what turns them into triples
+    (see :func:`b12kg.store.cold.bundled_key`).
 
     >>> from b12kg.store.sources import bundled_sources
     >>> len(bundled_key(bundled_sources(), inferred=False))
     32
     """
-    import pyoxigraph
-
-    from ..core import __version__
-
-    h = _hasher()
-    h.update(f"b12kg {__version__}\npyoxigraph {pyoxigraph.__version__}\nlayout {STORE_LAYOUT}\n".encode())
-    h.update(f"inferred {bool(inferred)}\n".encode())
-    for src in sources:
-        try:
-            data = src.path.read_bytes() if src.path.is_file() else b""
-        except OSError:
-            data = b""  # reported by the parser when the store is built
-        h.update(f"{src.kind}\t{src.path.name}\t{len(data)}\n".encode())
-        h.update(data)
-    here = Path(__file__).resolve().parent
-    for name in _GENERATORS:  # code that generates triples from the sources
-        p = here / name
-        if p.is_file():
-            h.update(name.encode() + b"\n" + p.read_bytes())
-    return str(h.hexdigest())
-
-
-def _hasher() -> Any:
-    """BLAKE2b from the interpreter's built-in module (``hashlib`` loads OpenSSL: ~2 ms per cold query)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # another Python implementation
-        from hashlib import blake2b
-    return blake2b(digest_size=16)
+    return cold.bundled_key([(src.kind, os.fspath(src.path)) for src in sources], inferred=inferred)
 
 
 # -- store folders: build, verify, open --------------------------------------------------------------
@@ -179,73 +142,28 @@ def verify_folder(folder: Path, key: str | None = None, *, deep: bool = False) -
 
     ``key`` is the cache key it must have been built for. Checks the manifest's format marker and that
     every database file it lists is there with its recorded size and modification time; ``deep`` also
-    compares each file's hash (see :func:`deep_verify`).
+    compares each file's hash (see :func:`deep_verify`). (:func:`b12kg.store.cold.verify_folder`.)
     """
-    try:
-        return (folder / DAMAGED).read_text(encoding="utf-8").strip() or "it was found damaged"
-    except OSError:
-        pass
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return "its manifest.json is missing"
-    except (OSError, ValueError) as e:
-        return f"its manifest.json cannot be read ({shorten(str(e), 80)})"
-    if not isinstance(manifest, dict) or manifest.get("format") != STORE_FORMAT:
-        return "its manifest.json is not a b12kg store manifest"
-    if key is not None and manifest.get("key") != key:
-        return "it was built from other files"
-    files = manifest.get("db_files")
-    if not isinstance(files, dict) or not files:
-        return "its manifest.json lists no database files"
-    db = folder / "db"
-    for name, recorded in files.items():
-        try:
-            st = (db / str(name)).stat()
-            size, mtime, digest = recorded["bytes"], recorded["mtime_ns"], recorded["blake2b"]
-        except OSError:
-            return f"its database file {name} is missing"
-        except (TypeError, KeyError):
-            return "its manifest.json does not describe its database files"
-        if st.st_size != size:
-            return f"its database file {name} has {st.st_size} bytes instead of {size}"
-        if st.st_mtime_ns != mtime:
-            return f"its database file {name} was changed after the store was built"
-        if deep and _file_hash(db / str(name)) != digest:
-            return f"the content of its database file {name} differs from when it was built"
-    return None
+    return cold.verify_folder(os.fspath(folder), key, deep=deep)
 
 
 def mark_damaged(folder: Path, reason: str) -> None:
     """Record in ``folder`` that its store is damaged, so that every later open rebuilds or repairs it."""
-    with contextlib.suppress(OSError):
-        (folder / DAMAGED).write_text(reason + "\n", encoding="utf-8")
+    cold.mark_damaged(os.fspath(folder), reason)
 
 
 def deep_verify(folder: Path) -> str | None:
     """:func:`verify_folder` with every database file hashed (~2 ms per MB): finds a bit flipped on disk."""
-    return verify_folder(folder, deep=True)
+    return cold.deep_verify(os.fspath(folder))
 
 
 def _file_hash(path: Path) -> str:
-    h = _hasher()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return str(h.hexdigest())
+    return cold.file_hash(path)
 
 
 def open_verified(folder: Path, key: str | None = None) -> tuple[Any, str | None]:
     """``(read-only store, None)`` when ``folder`` checks out and opens, else ``(None, what is wrong)``."""
-    import pyoxigraph as ox
-
-    problem = verify_folder(folder, key)
-    if problem is not None:
-        return None, problem
-    try:
-        return ox.Store.read_only(str(folder / "db")), None
-    except (OSError, RuntimeError, ValueError) as e:
-        return None, f"its database cannot be opened ({shorten(str(e).strip(), 120)})"
+    return cold.open_verified(os.fspath(folder), key)
 
 
 def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], manifest: dict[str, Any],

@@ -237,15 +237,11 @@ class Dataset:
 
     def _damage_check(self) -> str | None:
         """Hash the on-disk store's files after a failed query: what is damaged (marked so), or ``None``."""
-        from .compiled import deep_verify, mark_damaged
+        from .cold import damage_report
 
         if self._folder is None:
             return None
-        problem = deep_verify(self._folder)
-        if problem is not None:
-            mark_damaged(self._folder, problem)
-            return f"the store in {self._folder} is damaged: {problem}; the next command rebuilds it"
-        return None
+        return damage_report(os.fspath(self._folder))
 
     def _stop_worker(self) -> None:
         if self._worker is not None:

@@ -49,11 +49,7 @@ class Source:
 
 def bundled_sources() -> list[Source]:
     """The files of the bundled graph, each with its named graph."""
-    sources = [Source(resources.ontology_file(), "ontology")]
-    sources += [Source(p, "imports") for p in resources.import_files()]
-    sources += [Source(p, "data") for p in resources.data_files()]
-    sources += [Source(p, "mappings") for p in resources.mapping_files()]
-    return sources
+    return [Source(Path(path), kind) for kind, path in resources.bundled_graph_files()]
 
 
 def oxigraph_format(path: Path) -> Any:
