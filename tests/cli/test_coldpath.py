@@ -1,6 +1,8 @@
 """A cold ``b12kg query`` answers from the compiled store in the cache: it parses no RDF file and imports
 none of rdflib, owlready2, pyshacl, curies or pydantic (checked with ``python -X importtime``); printed as a
-table, with label parameters, it does not even import click or another command's module."""
+table, with label parameters, it imports neither click, another command's module, the facade, the dataclass
+types nor the standard modules they bring (``tests/cli/test_coldpath.py``: :data:`NOT_ON_THE_COLD_PATH`),
+and prints what the full path prints."""
 
 from __future__ import annotations
 
@@ -49,15 +51,91 @@ def test_cold_query_imports_nothing_heavy(warm_env: dict[str, str], kg: Knowledg
     assert r.stdout == kg.run(name).to_tsv()
 
 
-def test_cold_table_query_imports_no_click(warm_env: dict[str, str], kg: KnowledgeGraph) -> None:
-    r = _run(["-X", "importtime", "-m", "b12kg", "query", "about-concept", "-p", "concept=muscle spasm"],
-             {**warm_env, "COLUMNS": "80"})
+#: what the commonest command line must not import (each was on it once): click and the other commands, the
+#: facade and the dataclass types (dataclasses brings inspect, ast, dis, tokenize), pathlib (urllib,
+#: ipaddress), re (enum, functools, collections), json, typing, threading, textwrap, contextlib
+NOT_ON_THE_COLD_PATH = (
+    "click", "b12kg.graph", "b12kg.store.dataset", "b12kg.store.compiled", "b12kg.store.userstore",
+    "b12kg.core.results", "b12kg.core.terms", "b12kg.queries.catalog", "b12kg.queries.run",
+    "dataclasses", "inspect", "ast", "dis", "tokenize", "pathlib", "urllib", "ipaddress", "re", "enum",
+    "functools", "collections", "json", "typing", "threading", "textwrap", "contextlib", "hashlib",
+)
+#: the console script's own lines (``python -m`` would add runpy and what it imports)
+CONSOLE = "import sys\nfrom b12kg.cli import main\nsys.argv[0] = 'b12kg'\nmain()\n"
+
+
+def _imported(stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("args", [["query", "symptoms-by-kind"],
+                                  ["query", "about-concept", "-p", "concept=muscle spasm"]])
+def test_cold_table_query_imports_only_what_it_needs(warm_env: dict[str, str], kg: KnowledgeGraph,
+                                                     args: list[str]) -> None:
+    """The two command lines of the benchmark (bench/cold.py) import pyoxigraph, a few b12kg modules and
+    nothing of :data:`NOT_ON_THE_COLD_PATH`, and print what the full path prints."""
+    from b12kg.cli.terminal import reader_table
+
+    r = _run(["-X", "importtime", "-c", CONSOLE, *args], {**warm_env, "COLUMNS": "80"})
     assert r.returncode == 0, r.stderr
-    imported = {line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
-    assert "pyoxigraph" in imported and "b12kg.graph" in imported
-    assert sorted(m for m in imported if m.split(".")[0] in (*HEAVY, "click")) == []
+    imported = _imported(r.stderr)
+    assert {"pyoxigraph", "b12kg.cli.fast", "b12kg.store.cold", "b12kg.queries.cold"} <= imported  # the log is real
+    assert sorted(m for m in imported if m.split(".")[0] in HEAVY) == []
+    back = sorted(m for m in imported if m in NOT_ON_THE_COLD_PATH or m.split(".")[0] in NOT_ON_THE_COLD_PATH)
+    assert back == [], f"back on the cold query path: {back}"
     assert sorted(m for m in imported if m.startswith("b12kg.cli.")) == ["b12kg.cli.fast", "b12kg.cli.terminal"]
-    assert "muscle spasm" in r.stdout and "HP:0003394" in r.stdout
+    params = dict(a.split("=", 1) for a in args[3::2])
+    assert r.stdout == reader_table(kg.query(kg.catalog.get(args[1]), params), ids=True, width=80)
+
+
+def test_the_cold_path_answers_as_the_full_path(warm_env: dict[str, str], kg: KnowledgeGraph,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every named query the cold path answers (those whose parameters are labels or have no CURIE default)
+    gives the full path's table, at several widths; the benchmark's two command lines are among them."""
+    from b12kg.cli.fast import cold_table
+
+    monkeypatch.setenv("B12KG_CACHE_DIR", warm_env["B12KG_CACHE_DIR"])
+    cases: list[tuple[str, dict[str, str]]] = [(name, {}) for name in kg.catalog.names()]
+    cases += [("about-concept", {"concept": "muscle spasm"}), ("about-concept", {"concept": "Vegan Diet"})]
+    answered = []
+    for name, params in cases:
+        for width in (80, 200, None):
+            table = cold_table(name, params, width)
+            if table is not None:
+                answered.append(name)
+                assert table == kg.query(kg.catalog.get(name), params).to_table(ids=True, width=width), name
+    assert "symptoms-by-kind" in answered and "about-concept" in answered
+    assert len(set(answered)) >= len(cases) // 2
+
+
+def test_the_cold_path_leaves_the_unusual_to_the_full_path(warm_env: dict[str, str], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A leftover temporary folder, a store marked damaged, a user store, a CURIE or a name the exact lookup
+    does not find: the cold path declines (``None``) and the full path answers, sweeps or repairs."""
+    import shutil
+
+    from b12kg.cli.fast import cold_table
+
+    cache = tmp_path / "cache"
+    shutil.copytree(warm_env["B12KG_CACHE_DIR"], cache)
+    monkeypatch.setenv("B12KG_CACHE_DIR", str(cache))
+    assert cold_table("symptoms-by-kind", {}, 80) is not None
+    assert cold_table("about-concept", {"concept": "HP:0003394"}, 80) is None
+    assert cold_table("about-concept", {"concept": "spasms"}, 80) is None  # a plural: the full path's rules
+    assert cold_table("about-concept", {"colour": "blue"}, 80) is None  # an error: the full path reports it
+    assert cold_table("no-such-query", {}, 80) is None
+    leftover = cache / "stores" / ".build-x"
+    leftover.mkdir()
+    assert cold_table("symptoms-by-kind", {}, 80) is None
+    leftover.rmdir()
+    store = next((cache / "stores").glob("bundled-*"))
+    (store / "DAMAGED").write_text("a test\n", encoding="utf-8")
+    assert cold_table("symptoms-by-kind", {}, 80) is None
+    r = _run(["-c", CONSOLE, "query", "symptoms-by-kind"], {**warm_env, "B12KG_CACHE_DIR": str(cache)})
+    assert r.returncode == 0 and "rebuilding it" in r.stderr  # the full path rebuilt the store
+    assert cold_table("symptoms-by-kind", {}, 80) is not None
+    (cache / "user").mkdir()
+    assert cold_table("symptoms-by-kind", {}, 80) is None
 
 
 @pytest.mark.slow

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..core.results import QueryResult
 
-__all__ = ["quiet_stdout", "reader_table", "table_width"]
+__all__ = ["quiet_stdout", "reader_table", "reader_text", "table_width"]
 
 
 def table_width(width: int | None, wrap: bool, *, to_file: bool = False) -> int | None:
@@ -34,9 +34,15 @@ def table_width(width: int | None, wrap: bool, *, to_file: bool = False) -> int 
 def reader_table(result: QueryResult, *, ids: bool, width: int | None) -> str:
     """The answer as a table wrapped to ``width`` (None: no wrapping), then the notice that b12kg is not
     medical advice, wrapped alike."""
+    return reader_text(result.to_table(ids=ids, width=width), width)
+
+
+def reader_text(table: str, width: int | None) -> str:
+    """A table (:meth:`~b12kg.core.results.QueryResult.to_table`) then the notice that b12kg is not medical
+    advice, wrapped to ``width`` (None: not wrapped): what :func:`reader_table` prints."""
     from ..queries.reading import NOT_MEDICAL_ADVICE, wrapped
 
-    return f"{result.to_table(ids=ids, width=width)}\n{wrapped(NOT_MEDICAL_ADVICE, width or 10_000)}\n"
+    return f"{table}\n{wrapped(NOT_MEDICAL_ADVICE, width or 10_000)}\n"
 
 
 def quiet_stdout() -> None:
