@@ -1,6 +1,11 @@
 """The click-free path of the commonest command line, ``b12kg query NAME [-p NAME=VALUE]…`` (a table on
-standard output), for a cold start that is a quarter shorter: importing click and the modules it brings
-(inspect, datetime, uuid…) costs as much as opening the store.
+standard output), for a cold start near the floor (a script that opens the store and runs the query):
+importing click and the modules it brings (inspect, datetime, uuid…) costs as much as opening the store.
+
+Its common case (the compiled bundled graph, labels or values as parameters) is answered by
+:func:`cold_table` on plain data, without the facade and its dataclass types, and without ``re``,
+``json``, ``pathlib`` or ``typing``: each costs milliseconds of a ~50 ms command
+(``tests/cli/test_coldpath.py`` keeps them out). Everything else takes the full path of the API.
 
 Only command lines whose meaning is beyond doubt take this path: ``query``, a query name (not a file, not
 an option), then only ``-p``/``--param NAME=VALUE`` pairs and ``-f``/``--format table``, with no
@@ -120,7 +125,7 @@ def _cold_table(name: str, params: Mapping[str, str], width: int | None) -> str 
     import stat
 
     from ..core.settings import allowed_service_hosts, flag, query_timeout
-    from ..core.sparql import check_query, term_n3
+    from ..core.sparql import term_n3
     from ..queries.cold import exact_name_query, header_fields, is_query_name
     from ..store import cold
 
@@ -182,7 +187,6 @@ def _cold_table(name: str, params: Mapping[str, str], width: int | None) -> str 
     # the query, under its time limit (as Dataset.query runs it in the command line)
     from ..core.bounded import run_bounded
 
-    check_query(text, allow_service=allow)
     variables, rows, boolean = run_bounded(_run, (store, text, bindings, allow), timeout=query_timeout(),
                                            on_timeout=lambda: cold.damage_report(folder))
     if boolean is not None:
@@ -207,7 +211,8 @@ def _cold_table(name: str, params: Mapping[str, str], width: int | None) -> str 
 
 def _run(store: Any, text: str, bindings: Mapping[str, _Bound], allow: tuple[str, ...]
          ) -> tuple[list[str], list[tuple[tuple[str, str] | None, ...]], bool | None]:
-    """``oxigraph_query`` on plain data: (variables, rows of ``(kind, value)`` or ``None``, ASK's answer)."""
+    """``oxigraph_query`` on plain data: (variables, rows of ``(kind, value)`` or ``None``, ASK's answer);
+    the query is checked (:func:`~b12kg.core.sparql.check_query`) before it is parsed."""
     import pyoxigraph as ox
 
     from ..core.prefixes import PREFIX_MAP
