@@ -169,3 +169,40 @@ def test_sources_changed_means_rebuild(tmp_path: Path, monkeypatch: pytest.Monke
     two = KnowledgeGraph([Source(ttl, "data")], cache=True)
     assert two.query("SELECT ?l WHERE { b12kg:a rdfs:label ?l }").column("l") == ["two"]
     assert len(list((tmp_path / "cache" / "stores").glob("bundled-*"))) == 2
+
+
+#: the console script, with the cold path's query made to take 30 s (in Python, where a signal reaches it)
+SLOW = ("import time\nimport b12kg.cli.fast as fast\nrun = fast._run\n\n"
+        "def slow(*args):\n    time.sleep(30)\n    return run(*args)\n\nfast._run = slow\n" + CONSOLE)
+
+
+def test_the_cold_path_keeps_the_time_limit(warm_env: dict[str, str]) -> None:
+    """The cold path runs its query under the watchdog's deadline: past it, one line and exit code 2."""
+    import time
+
+    start = time.monotonic()
+    r = _run(["-c", SLOW, "query", "symptoms-by-kind"], {**warm_env, "B12KG_QUERY_TIMEOUT": "1"})
+    assert time.monotonic() - start < 20
+    assert r.returncode == 2, r.stderr
+    assert "ran longer than 1 s and was stopped" in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_ctrl_c_stops_the_cold_path(warm_env: dict[str, str]) -> None:
+    """Ctrl-C during the cold path's query: ``interrupted``, exit code 130, no traceback, no table."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", SLOW, "query", "about-concept", "-p", "concept=muscle spasm"],
+                            env={**warm_env, "B12KG_DEBUG": ""}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(2)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err and out == b""
