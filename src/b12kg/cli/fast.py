@@ -124,10 +124,22 @@ def cold_table(name: str, params: Mapping[str, str], width: int | None) -> str |
 def _cold_table(name: str, params: Mapping[str, str], width: int | None) -> str | None:
     import stat
 
+    # the query: QueryCatalog().get(name) for a file of the bundled folder
+    from ..core.resources import queries_dir_path
     from ..core.settings import allowed_service_hosts, flag, query_timeout
     from ..core.sparql import term_n3
     from ..queries.cold import exact_name_query, header_fields, is_query_name
     from ..store import cold
+
+    directory = queries_dir_path()
+    if not is_query_name(name) or f"{name}.rq" not in os.listdir(directory):
+        return None
+    path = os.path.join(directory, f"{name}.rq")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return None
+    with open(path, encoding="utf-8") as fh:  # as Path.read_text reads it (universal newlines)
+        text = fh.read()
+    _, _, declared = header_fields(text)
 
     # the store: what local_dataset() opens when there is no user store, checked as open_compiled checks it
     if flag("B12KG_NO_CACHE", False):
@@ -144,19 +156,6 @@ def _cold_table(name: str, params: Mapping[str, str], width: int | None) -> str 
     store, _ = cold.open_verified(folder, key)
     if store is None:
         return None
-
-    # the query: QueryCatalog().get(name) for a file of the bundled folder
-    from ..core.resources import queries_dir_path
-
-    directory = queries_dir_path()
-    if not is_query_name(name) or f"{name}.rq" not in os.listdir(directory):
-        return None
-    path = os.path.join(directory, f"{name}.rq")
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        return None
-    with open(path, "rb") as fh:
-        text = fh.read().decode("utf-8")
-    _, _, declared = header_fields(text)
 
     # its parameters, bound as bind_parameters binds them (labels found by the one exact-name query)
     allow = allowed_service_hosts()
