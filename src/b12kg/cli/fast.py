@@ -124,13 +124,13 @@ def cold_table(name: str, params: Mapping[str, str], width: int | None) -> str |
 def _cold_table(name: str, params: Mapping[str, str], width: int | None) -> str | None:
     import stat
 
-    # the query: QueryCatalog().get(name) for a file of the bundled folder
     from ..core.resources import queries_dir_path
     from ..core.settings import allowed_service_hosts, flag, query_timeout
     from ..core.sparql import term_n3
     from ..queries.cold import exact_name_query, header_fields, is_query_name
     from ..store import cold
 
+    # the query: QueryCatalog().get(name) for a file of the bundled folder
     directory = queries_dir_path()
     if not is_query_name(name) or f"{name}.rq" not in os.listdir(directory):
         return None
