@@ -145,14 +145,15 @@ def _data(kg: GraphData, inference: str) -> tuple[Any, list[Any] | None, Any]:
             with quiet_rdflib():
                 return kg.rdflib_graph()
 
-        store = kg.store
         inferred = GRAPHS["inferred"]
-        graphs = [g for g in store.named_graphs() if g.value != inferred]
         if getattr(kg, "cache", False) and getattr(kg, "store_path", None) is None:
             from .cache import asserted_store  # the compiled on-disk store: its asserted graph, in memory
 
-            return asserted_store(kg, graphs), None, rdflib_data
-        return store, graphs, rdflib_data
+            asserted = asserted_store(kg, inferred)
+            if asserted is not None:
+                return asserted, None, rdflib_data
+        store = kg.store
+        return store, [g for g in store.named_graphs() if g.value != inferred], rdflib_data
     from .reference import entailed, oxigraph_copy, quiet_rdflib
 
     with quiet_rdflib():
