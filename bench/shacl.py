@@ -151,8 +151,8 @@ def profile(size: int, work: Path, top: int = 15) -> None:
     t = time.perf_counter()
     focus, empty = focus_census(store, graphs, patterns)
     skipped = sum(1 for c in checks if c.target in empty)
-    print(f"count {focus} focus nodes {time.perf_counter() - t:.2f} s ({len(empty)} targets select none: "
-          f"{skipped} checks skipped)", flush=True)
+    print(f"count {focus} focus nodes {time.perf_counter() - t:.2f} s ({len(empty)} of {len(patterns)} targets "
+          f"select no node: {skipped} checks skipped)", flush=True)
     times = []
     for check in checks:
         t = time.perf_counter()
