@@ -64,7 +64,7 @@ class Check:
     pre-bound. ``message`` is the shape's ``sh:message``, or a generic text; ``fill`` says what is filled in:
     ``"sparql"`` every ``{?var}``/``{$var}`` from the solution (as pyshacl does for SHACL-SPARQL), ``"generic"``
     ``{focus}`` and ``{value}``, ``""`` nothing. ``target`` is the pattern binding the focus nodes (``?this``), as
-    written in ``query`` (or in ``focus``): checks of the same shape share it, and the runner evaluates it once.
+    written in ``query`` (or in ``focus``): the runner skips the check when that target is known to select none.
     """
 
     query: str
