@@ -451,3 +451,30 @@ def test_class_tests_written_as_left_joins_match_pyshacl(tmp_path: Path) -> None
         (DEF, "b12kg:numbness", "sh:ClassConstraintComponent"), (DEF, "", "sh:MaxCountConstraintComponent"),
         (DEF, "b12kg:numbness", "sh:OrConstraintComponent"), (DEF, "b12kg:numbness", "sh:NodeConstraintComponent")}
     assert report.results == validate(fixture_graph("valid_minimal"), shapes=shapes, engine="pyshacl").results
+
+
+def test_focus_census_counts_once_and_names_the_targets_that_select_nothing(tmp_path: Path) -> None:
+    """The focus nodes are counted together (a node of two targets once), the targets that select no node are
+    named, and their checks are skipped with the same results as pyshacl (the other checks still run)."""
+    import pyoxigraph as ox
+
+    from b12kg.checks.shacl.runner import focus_census
+
+    store, a = ox.Store(), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for s, c in (("a", "C"), ("b", "C"), ("b", "D")):
+        store.add(ox.Quad(ox.NamedNode(f"urn:x:{s}"), a, ox.NamedNode(f"urn:x:{c}")))
+    patterns = [f"{{ SELECT DISTINCT ?this WHERE {{ ?this a <urn:x:{c}> }} }}" for c in ("C", "D", "E")]
+    assert focus_census(store, None, patterns) == (2, frozenset({patterns[2]}))
+    assert focus_census(store, None, patterns[2:]) == (0, frozenset(patterns[2:]))
+    assert focus_census(store, None, []) == (0, frozenset())
+
+    shapes = tmp_path / "targets.ttl"
+    shapes.write_text(SH_PREFIX + "@prefix b12kg: <https://w3id.org/b12kg/> .\n"
+                      "<urn:x:Empty> a sh:NodeShape ; sh:targetClass <urn:x:Nothing> ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:minCount 5 ; sh:message \"m1\" ] .\n"
+                      "<urn:x:Full> a sh:NodeShape ; sh:targetNode b12kg:vitamin_b12_deficiency ;\n"
+                      "  sh:property [ sh:path b12kg:hasSymptom ; sh:minCount 5 ; sh:message \"m2\" ] .\n")
+    report = validate(fixture_graph("valid_minimal"), shapes=shapes)
+    assert [(r.focus, r.message) for r in report.results] == [(DEF, "m2")]
+    assert report.focus_nodes == 1
+    assert report.results == validate(fixture_graph("valid_minimal"), shapes=shapes, engine="pyshacl").results

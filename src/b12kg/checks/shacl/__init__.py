@@ -56,7 +56,7 @@ def validate(kg: GraphData, *, inference: str = "none", shapes: str | Path | Seq
         raise B12kgError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
     paths = _shape_paths(shapes)
     from .cache import checks_key, load_checks, save_checks
-    from .runner import count_focus_nodes, run_checks
+    from .runner import focus_census, run_checks
 
     key = checks_key(paths) if engine == "oxigraph" else None
     cached = load_checks(key) if key else None
@@ -71,14 +71,14 @@ def validate(kg: GraphData, *, inference: str = "none", shapes: str | Path | Seq
         checks, patterns, notes = cached
         handed_over = []
     store, graphs, rdflib_data = _data(kg, inference)
-    focus_nodes = count_focus_nodes(store, graphs, patterns)
+    focus_nodes, empty_targets = focus_census(store, graphs, patterns)
     if not focus_nodes:
         notes.append("the shapes selected no focus node: nothing was validated")
     if engine == "pyshacl":
         from .reference import load_shapes, pyshacl_results
 
         return _report(pyshacl_results(rdflib_data(), load_shapes(paths)), focus_nodes, notes, "pyshacl")
-    results = list(run_checks(checks, store, graphs))
+    results = list(run_checks(checks, store, graphs, empty_targets))
     if handed_over and g is not None:
         from .reference import pyshacl_results, shapes_subset
 
@@ -145,14 +145,15 @@ def _data(kg: GraphData, inference: str) -> tuple[Any, list[Any] | None, Any]:
             with quiet_rdflib():
                 return kg.rdflib_graph()
 
-        store = kg.store
         inferred = GRAPHS["inferred"]
-        graphs = [g for g in store.named_graphs() if g.value != inferred]
         if getattr(kg, "cache", False) and getattr(kg, "store_path", None) is None:
             from .cache import asserted_store  # the compiled on-disk store: its asserted graph, in memory
 
-            return asserted_store(kg, graphs), None, rdflib_data
-        return store, graphs, rdflib_data
+            asserted = asserted_store(kg, inferred)
+            if asserted is not None:
+                return asserted, None, rdflib_data
+        store = kg.store
+        return store, [g for g in store.named_graphs() if g.value != inferred], rdflib_data
     from .reference import entailed, oxigraph_copy, quiet_rdflib
 
     with quiet_rdflib():

@@ -111,8 +111,12 @@ def save_checks(key: str, checks: Sequence[Check], focus: Sequence[str], handed_
 
 # -- the asserted graph of the compiled store ---------------------------------------------------------------
 
-def asserted_store(kg: Any, graphs: Sequence[Any]) -> Any:
-    """An in-memory store with the asserted ``graphs`` of the compiled bundled store in its default graph."""
+def asserted_store(kg: Any, inferred: str) -> Any:
+    """An in-memory store with the asserted graphs (every named graph but ``inferred``) of the compiled bundled
+    store in its default graph, or ``None`` when ``kg`` turns out to have no compiled store (an unusable cache).
+
+    The on-disk store is opened only when the cache has no verified copy of its asserted graph.
+    """
     import pyoxigraph as ox
 
     from ...store.compiled import bundled_key
@@ -120,7 +124,11 @@ def asserted_store(kg: Any, graphs: Sequence[Any]) -> Any:
     name = f"asserted-{bundled_key(kg.sources, inferred=False)}.nt"
     data = get(name)
     if data is None:
-        data = b"".join(kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+        store = kg.store
+        if not getattr(kg, "cache", False):  # opening it fell back to an in-memory store
+            return None
+        graphs = [g for g in store.named_graphs() if g.value != inferred]
+        data = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
         put(name, data)
     store = ox.Store()
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)

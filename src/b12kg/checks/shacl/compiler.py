@@ -63,7 +63,8 @@ class Check:
     ``per_focus`` check is a SHACL-SPARQL query run once per focus node (``focus`` lists them) with ``$this``
     pre-bound. ``message`` is the shape's ``sh:message``, or a generic text; ``fill`` says what is filled in:
     ``"sparql"`` every ``{?var}``/``{$var}`` from the solution (as pyshacl does for SHACL-SPARQL), ``"generic"``
-    ``{focus}`` and ``{value}``, ``""`` nothing.
+    ``{focus}`` and ``{value}``, ``""`` nothing. ``target`` is the pattern binding the focus nodes (``?this``), as
+    written in ``query`` (or in ``focus``): the runner skips the check when that target is known to select none.
     """
 
     query: str
@@ -77,6 +78,7 @@ class Check:
     per_focus: bool = False
     focus: str = ""
     prefixes: tuple[tuple[str, str], ...] = ()
+    target: str = ""
 
 
 @dataclass
@@ -200,7 +202,7 @@ def _own_checks(ctx: _Ctx, shape: Any, focus: str, path: PathExpr | None, severi
             query=f"{head} WHERE {{ {focus} {body} }}", shape=shape_text,
             component=f"sh:{component}ConstraintComponent",
             severity=severity, message=message or generic, path="" if path_varies else path_text,
-            has_value=has_value, fill="" if message else "generic"))
+            has_value=has_value, fill="" if message else "generic", target=focus))
 
     for name, cond, generic in _value_conditions(ctx, shape, "?value", bound=True):
         add(name, f"{value_pattern} {cond}", generic)
@@ -262,7 +264,8 @@ def _grouped(focus: str, body: str, having: str, shape: str, component: str, sev
     query = (f"SELECT ?this WHERE {{ {focus} {body} }} GROUP BY ?this "
              f"HAVING (COUNT(DISTINCT ?value) {having})")
     return Check(query=query, shape=shape, component=f"sh:{component}ConstraintComponent", severity=severity,
-                 message=message or generic, path=path, has_value=False, fill="" if message else "generic")
+                 message=message or generic, path=path, has_value=False, fill="" if message else "generic",
+                 target=focus)
 
 
 def _closed_allowed(g: ShapesGraph, shape: Any) -> list[str]:
@@ -552,7 +555,7 @@ def _sparql_check(ctx: _Ctx, shape: Any, constraint: Any, focus: str, path: Path
     return Check(query=query if batched else text, shape=_show(shape), component="sh:SPARQLConstraintComponent",
                  severity=severity, message=message, path=show_path(path) if path is not None else "",
                  fill="sparql", per_focus=not batched, focus="" if batched else f"SELECT ?this WHERE {{ {focus} }}",
-                 prefixes=tuple(sorted(prefixes.items())))
+                 prefixes=tuple(sorted(prefixes.items())), target=focus)
 
 
 def _this_in_subselect(text: str) -> bool:

@@ -13,20 +13,25 @@ query that cannot take its focus nodes as a join runs once per focus node), each
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from ...core.errors import B12kgError
 from .compiler import Check
 from .report import ValidationResult, describe_blank, show_iri, show_literal
 
-__all__ = ["count_focus_nodes", "run_checks", "show_term"]
+__all__ = ["count_focus_nodes", "focus_census", "run_checks", "show_term"]
 
 OWL = "http://www.w3.org/2002/07/owl#"
 
 
-def run_checks(checks: Iterable[Check], store: Any, graphs: Sequence[Any] | None) -> Iterator[ValidationResult]:
-    """The results of ``checks`` on ``store``, querying the union of ``graphs`` (``None``: its default graph)."""
+def run_checks(checks: Iterable[Check], store: Any, graphs: Sequence[Any] | None,
+               empty_targets: Collection[str] = ()) -> Iterator[ValidationResult]:
+    """The results of ``checks`` on ``store``, querying the union of ``graphs`` (``None``: its default graph).
+
+    ``empty_targets`` are target patterns known to select no focus node of the same data (see
+    :func:`focus_census`): their checks are skipped, as every check joins its target.
+    """
     import pyoxigraph as ox
 
     def run(text: str, prefixes: dict[str, str], this: Any = None) -> Any:
@@ -48,6 +53,8 @@ def run_checks(checks: Iterable[Check], store: Any, graphs: Sequence[Any] | None
         return shown[term]
 
     for check in checks:
+        if check.target and check.target in empty_targets:
+            continue
         prefixes = dict(check.prefixes)
         if check.per_focus:
             solutions: Iterable[tuple[Any, dict[str, Any]]] = (
@@ -90,16 +97,24 @@ def _names(res: Any) -> list[str]:
     return [v.value for v in res.variables]
 
 
-def count_focus_nodes(store: Any, graphs: Sequence[Any] | None, focus_patterns: Sequence[str]) -> int:
-    """How many distinct nodes the given focus patterns (each binding ``?this``) select together."""
+def focus_census(store: Any, graphs: Sequence[Any] | None, focus_patterns: Sequence[str]) -> tuple[int, frozenset[str]]:
+    """How many distinct nodes the given focus patterns (each binding ``?this``) select together, and which of
+    the patterns select none, in one query (each pattern is evaluated once)."""
     if not focus_patterns:
-        return 0
-    union = " UNION ".join(focus_patterns)
+        return 0, frozenset()
+    union = " UNION ".join(f"{{ {p} BIND({i} AS ?target_index) }}" for i, p in enumerate(focus_patterns))
     kwargs: dict[str, Any] = {}
     if graphs is not None:
         kwargs["default_graph"] = list(graphs)
-    sol = next(iter(store.query(f"SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {union} }}", **kwargs)))
-    return int(sol["n"].value)
+    head = "SELECT (COUNT(DISTINCT ?this) AS ?n) (GROUP_CONCAT(DISTINCT STR(?target_index)) AS ?t)"
+    sol = next(iter(store.query(f"{head} WHERE {{ {union} }}", **kwargs)))
+    selecting = {int(i) for i in sol["t"].value.split()}
+    return int(sol["n"].value), frozenset(p for i, p in enumerate(focus_patterns) if i not in selecting)
+
+
+def count_focus_nodes(store: Any, graphs: Sequence[Any] | None, focus_patterns: Sequence[str]) -> int:
+    """How many distinct nodes the given focus patterns (each binding ``?this``) select together."""
+    return focus_census(store, graphs, focus_patterns)[0]
 
 
 def show_term(store: Any, term: Any) -> str:
