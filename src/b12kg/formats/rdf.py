@@ -337,14 +337,25 @@ def _project_pname(serializer: Any, uri: Any) -> str | None:
 
     if not isinstance(uri, URIRef):
         return None
-    curie = compress(str(uri))
-    if curie == str(uri) or ":" not in curie:
+    found = _pname(str(uri))
+    if found is None:
+        return None
+    prefix, pname = found
+    if serializer.namespaces.get(prefix) != PREFIX_MAP[prefix]:  # declared once (addNamespace is idempotent)
+        serializer.addNamespace(prefix, PREFIX_MAP[prefix])
+    return pname
+
+
+@lru_cache(maxsize=1 << 16)  # the Turtle and TriG writers ask for the same IRIs ~80k times per release
+def _pname(iri: str) -> tuple[str, str] | None:
+    """``(prefix, "prefix:local")`` for ``iri`` under the project prefix map, or None."""
+    curie = compress(iri)
+    if curie == iri or ":" not in curie:
         return None
     prefix, local = curie.split(":", 1)
     if local and not _PN_LOCAL.match(local):
         return None
-    serializer.addNamespace(prefix, PREFIX_MAP[prefix])
-    return f"{prefix}:{local}"
+    return prefix, f"{prefix}:{local}"
 
 
 def _serializers() -> None:

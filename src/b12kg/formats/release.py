@@ -32,15 +32,18 @@ is sorted. File modes are fixed (0644, directories 0755).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.bounded import Background
 from ..core.errors import B12kgError, BuildError
 from ..core.files import atomic_directory
 from ..core.prefixes import PREFIX_MAP
@@ -225,11 +228,18 @@ def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
 
 def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
     """Every release file (relative path -> bytes and its manifest entries), in build order."""
+    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
+    out = _rdf_files(kg)
+    out.update(_other_files(kg, progress))
+    return out
+
+
+def _other_files(kg: GraphData, progress: Progress | None = None) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The release files that are not RDF: OBO Graphs, OBO, KGX, Neo4j, pictures, SSSOM and the site."""
     from ..pages import site
     from . import diagrams, kgx, neo4j, obo, obographs
 
-    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
-    out = _rdf_files(kg)
+    out: dict[str, tuple[bytes, dict[str, Any]]] = {}
     _say(progress, "writing OBO Graphs JSON")
     doc = obographs.obograph(kg, version_iri=version_iri_for(kg, "b12kg-obographs.json"))
     g0 = doc["graphs"][0]
@@ -257,6 +267,11 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
     pictures = diagrams.page_diagrams(diagrams.executor_of(kg))
     out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg, diagram=pictures).items()})
     return out
+
+
+def _other_files_crashed(how: str) -> BuildError:
+    return BuildError(f"the process writing the documentation site and the non-RDF files {how}; nothing was "
+                      "written. Run the build again (with more free memory if it was out of memory)")
 
 
 def build_release(
@@ -297,17 +312,62 @@ def build_release(
             "triples": _count_graph(kg, "inferred"),
             "note": "the inferred graph of the given graph",
         }
-    if checks:
-        release_checks(kg, progress)
-    info = _ontology_info(kg)
-    manifest: dict[str, Any] = {
+    with contextlib.ExitStack() as stack:
+        # the files that are not RDF (half of the work: the site, pictures, KGX…) are written by a second
+        # process while this one checks the graph and writes the RDF files; it starts once the store is
+        # read, sees the graph as it is now, and is stopped if anything here fails or is interrupted
+        side = None
+        if _PARALLEL:
+            _ = kg.store  # read (or open) the store once, here, before the fork
+            side = stack.enter_context(Background(_other_files, (kg,), crashed=_other_files_crashed))
+        if checks:
+            release_checks(kg, progress)
+        info = _ontology_info(kg)
+        manifest = _manifest(info, inferred, __version__)
+
+        def fill(tmp: Path) -> None:
+            os.chmod(tmp, 0o755)
+            from .rdf import shared_work
+
+            with shared_work():  # the same quads, sorted once, feed several files and their counts
+                if side is None:
+                    files = _release_files(kg, progress)
+                else:
+                    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG); "
+                         "the documentation site, OBO, KGX and Neo4j files in a second process")
+                    files = _rdf_files(kg)
+                    files.update(side.result())
+            for rel, (data, counts) in files.items():
+                path = tmp / rel
+                if not path.parent.is_dir():
+                    path.parent.mkdir(parents=True)
+                    os.chmod(path.parent, 0o755)
+                path.write_bytes(data)
+                os.chmod(path, 0o644)
+                manifest["files"].append(
+                    {"path": rel, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **counts}
+                )
+            manifest["files"].sort(key=lambda f: str(f["path"]))
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            os.chmod(tmp / "manifest.json", 0o644)
+            _say(progress, f"release complete: {len(files) + 1} files")
+
+        check_output_folder(out)  # again: the checks above took a while
+        atomic_directory(out, fill)
+    return BuildResult(out, manifest)
+
+
+def _manifest(info: dict[str, Any], inferred: dict[str, Any], version: str) -> dict[str, Any]:
+    return {
         "format": RELEASE_FORMAT,
         "name": "b12kg",
         "title": info["title"],
         "version": info["version"],
         "date": info["date"],
         "ontology": info["ontology"],
-        "software": {"b12kg": __version__},
+        "software": {"b12kg": version},
         "license": "CC-BY-4.0 (ontology and data)",
         "disclaimer": "Not medical advice: b12kg records what one popular-science article says, "
         "for research use.",
@@ -316,32 +376,9 @@ def build_release(
         "files": [],
     }
 
-    def fill(tmp: Path) -> None:
-        os.chmod(tmp, 0o755)
-        from .rdf import shared_work
 
-        with shared_work():  # the same quads, sorted once, feed several files and their counts
-            files = _release_files(kg, progress)
-        for rel, (data, counts) in files.items():
-            path = tmp / rel
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True)
-                os.chmod(path.parent, 0o755)
-            path.write_bytes(data)
-            os.chmod(path, 0o644)
-            manifest["files"].append(
-                {"path": rel, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **counts}
-            )
-        manifest["files"].sort(key=lambda f: str(f["path"]))
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        os.chmod(tmp / "manifest.json", 0o644)
-        _say(progress, f"release complete: {len(files) + 1} files")
-
-    check_output_folder(out)  # again: the checks above took a while
-    atomic_directory(out, fill)
-    return BuildResult(out, manifest)
+#: whether the build writes the files that are not RDF in a second process (where ``fork`` exists)
+_PARALLEL = hasattr(os, "fork") and sys.platform != "win32"
 
 
 #: the format marker of a release's ``manifest.json``
