@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.prefixes import PREFIX_MAP, compress
 from ..core.terms import from_oxigraph, to_rdflib
 from ..store.sources import GRAPHS
-from .header import merge_headers
+from .header import B12KG_ONTOLOGY, VERSION_IRI, merge_headers, ontology_header
 
 if TYPE_CHECKING:
     import rdflib
@@ -153,6 +153,22 @@ def stable_quads(
 
 
 def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, version_iri: str | None) -> list[Quad]:
+    """The quads of ``wanted`` with the header's version IRI set to ``version_iri``: those without it (shared
+    inside :func:`shared_work`, so that the files of a release, which differ only in it, sort them once) with
+    the one version-IRI statement replaced, as :func:`~b12kg.formats.header.merge_headers` does."""
+    quads, header_graph = _shared(("unversioned", tuple(wanted), split_provenance), kg,
+                                  lambda: _unversioned_quads(kg, wanted, split_provenance))
+    if version_iri is None or header_graph is None:
+        return quads  # type: ignore[no-any-return]
+    header, has_version = f"<{B12KG_ONTOLOGY}>", f"<{VERSION_IRI}>"
+    out = [q for q in quads if not (q[0] == header and q[1] == has_version)]
+    out.append((header, has_version, f"<{version_iri}>", header_graph))
+    return sorted(set(out))
+
+
+def _unversioned_quads(kg: GraphData, wanted: list[str], split_provenance: bool) -> tuple[list[Quad], str | None]:
+    """The sorted quads of ``wanted`` (headers merged, version IRI as stored) and the graph of the b12kg
+    ontology's header (None without one: then no version IRI is set)."""
     import pyoxigraph as ox
 
     raw: list[Quad] = []
@@ -165,7 +181,11 @@ def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, vers
     def relabel(term: str) -> str:
         return labels.get(term, term)
 
-    quads = merge_headers([(relabel(s), p, relabel(o), g) for s, p, o, g in raw], version_iri)
+    relabelled = [(relabel(s), p, relabel(o), g) for s, p, o, g in raw]
+    header = ontology_header(relabelled)
+    header_graph = None if header is None else next(
+        g for s, p, o, g in relabelled if s == header and p == f"<{RDF_TYPE}>")
+    quads = merge_headers(relabelled, None)
     if split_provenance:
         data = f"<{GRAPHS['data']}>"
         prov_nodes = {
@@ -176,7 +196,7 @@ def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, vers
         quads = [
             (s, p, o, f"<{PROVENANCE_GRAPH}>" if g == data and s in prov_nodes else g) for s, p, o, g in quads
         ]
-    return sorted(set(quads))
+    return sorted(set(quads)), header_graph  # the header is an IRI: never moved to the provenance graph
 
 
 def stable_labels(quads: Iterable[Quad]) -> dict[str, str]:

@@ -236,6 +236,13 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
 
 def _other_files(kg: GraphData, progress: Progress | None = None) -> dict[str, tuple[bytes, dict[str, Any]]]:
     """The release files that are not RDF: OBO Graphs, OBO, KGX, Neo4j, pictures, SSSOM and the site."""
+    from .rdf import shared_work
+
+    with shared_work():  # the KGX nodes and edges feed the KGX, Neo4j and OBO files
+        return _other_files_of(kg, progress)
+
+
+def _other_files_of(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
     from ..pages import site
     from . import diagrams, kgx, neo4j, obo, obographs
 
