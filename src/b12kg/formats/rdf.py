@@ -495,8 +495,12 @@ def to_jsonld(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri:
     nodes = doc.get("@graph", [doc] if "@id" in doc else [])
     for node in nodes:
         for key, value in list(node.items()):
-            if isinstance(value, list):
+            if isinstance(value, list) and len(value) > 1:
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    nodes.sort(key=lambda n: (str(n.get("@id", "")), json.dumps(n, sort_keys=True)))
+    ids = [str(n.get("@id", "")) for n in nodes]
+    if len(set(ids)) == len(ids):  # one node per subject (always, from rdflib): the @id alone orders them
+        nodes.sort(key=lambda n: str(n.get("@id", "")))
+    else:
+        nodes.sort(key=lambda n: (str(n.get("@id", "")), json.dumps(n, sort_keys=True)))
     out = {"@context": context, "@graph": nodes}
     return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -38,8 +38,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -207,13 +208,15 @@ def version_iri_for(kg: GraphData, name: str) -> str | None:
     return f"{own.rsplit('/', 1)[0]}/{name}" if own else None
 
 
-def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
-    """The RDF files, each with its counts, the named graphs it holds and its own version IRI."""
+def _rdf_files(kg: GraphData, names: Iterable[str] = RDF_FILES) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The RDF files ``names`` (default: all), each with its counts, the named graphs it holds and its own
+    version IRI."""
     from . import rdf
 
     present = [k for k in GRAPHS if _count_graph(kg, k)]
     out: dict[str, tuple[bytes, dict[str, Any]]] = {}
-    for name, (writer, kinds) in RDF_FILES.items():
+    for name in names:
+        writer, kinds = RDF_FILES[name]
         viri = version_iri_for(kg, name)
         data = getattr(rdf, writer)(kg, kinds, version_iri=viri)
         quads = rdf.stable_quads(kg, kinds, split_provenance=kinds is None, version_iri=viri)
@@ -234,19 +237,27 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
     return out
 
 
-def _other_files(kg: GraphData, progress: Progress | None = None) -> dict[str, tuple[bytes, dict[str, Any]]]:
-    """The release files that are not RDF: OBO Graphs, OBO, KGX, Neo4j, pictures, SSSOM and the site."""
+#: the RDF files that the second process writes too (RDF/XML: no rdflib graph shared with the other files),
+#: so that both processes take about as long
+_SECOND_PROCESS_RDF = ("b12kg-base.owl", "b12kg-full.owl")
+
+
+def _other_files(kg: GraphData, progress: Progress | None = None, *,
+                 parallel: bool = False) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The release files that are not RDF: OBO Graphs, OBO, KGX, Neo4j, pictures, SSSOM and the site; with
+    ``parallel`` (the second process of the build) also the RDF files of :data:`_SECOND_PROCESS_RDF`."""
     from .rdf import shared_work
 
     with shared_work():  # the KGX nodes and edges feed the KGX, Neo4j and OBO files
-        return _other_files_of(kg, progress)
+        return _other_files_of(kg, progress, parallel)
 
 
-def _other_files_of(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
+def _other_files_of(kg: GraphData, progress: Progress | None,
+                    parallel: bool) -> dict[str, tuple[bytes, dict[str, Any]]]:
     from ..pages import site
     from . import diagrams, kgx, neo4j, obo, obographs
 
-    out: dict[str, tuple[bytes, dict[str, Any]]] = {}
+    out = _rdf_files(kg, _SECOND_PROCESS_RDF) if parallel else {}
     _say(progress, "writing OBO Graphs JSON")
     doc = obographs.obograph(kg, version_iri=version_iri_for(kg, "b12kg-obographs.json"))
     g0 = doc["graphs"][0]
@@ -326,7 +337,8 @@ def build_release(
         side = None
         if _PARALLEL:
             _ = kg.store  # read (or open) the store once, here, before the fork
-            side = stack.enter_context(Background(_other_files, (kg,), crashed=_other_files_crashed))
+            side = stack.enter_context(Background(partial(_other_files, parallel=True), (kg,),
+                                                  crashed=_other_files_crashed))
         if checks:
             release_checks(kg, progress)
         info = _ontology_info(kg)
@@ -342,7 +354,7 @@ def build_release(
                 else:
                     _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG); "
                          "the documentation site, OBO, KGX and Neo4j files in a second process")
-                    files = _rdf_files(kg)
+                    files = _rdf_files(kg, [n for n in RDF_FILES if n not in _SECOND_PROCESS_RDF])
                     files.update(side.result())
             for rel, (data, counts) in files.items():
                 path = tmp / rel
