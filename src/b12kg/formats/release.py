@@ -28,6 +28,11 @@ Every RDF file has one ``owl:Ontology`` header (the import modules are recorded 
 Two builds of the same inputs are byte-identical: nothing depends on the clock (the date is the
 ontology's ``owl:versionInfo``/``dcterms:created``), blank nodes have stable labels and every file
 is sorted. File modes are fixed (0644, directories 0755).
+
+Where ``fork`` exists the build uses two processes: a forked child writes the files that are not RDF (the
+site, pictures, OBO Graphs, OBO, KGX, Neo4j) and the RDF/XML files while the caller runs the release checks
+and writes the other RDF files; the child's files (or its typed error) come back over a pipe, and leaving the
+build early kills it (:class:`b12kg.core.bounded.Background`). The bytes are the same either way.
 """
 
 from __future__ import annotations
