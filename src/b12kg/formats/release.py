@@ -357,7 +357,7 @@ def build_release(
                 if side is None:
                     files = _release_files(kg, progress)
                 else:
-                    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG); "
+                    _say(progress, "writing the RDF files (Turtle, N-Triples, JSON-LD, N-Quads, TriG); RDF/XML, "
                          "the documentation site, OBO, KGX and Neo4j files in a second process")
                     files = _rdf_files(kg, [n for n in RDF_FILES if n not in _SECOND_PROCESS_RDF])
                     files.update(side.result())
