@@ -72,3 +72,37 @@ def test_without_fork_a_thread_answers_on_time(monkeypatch: pytest.MonkeyPatch) 
 
 def test_the_api_is_not_in_command_line_mode() -> None:
     assert bounded.cli_mode() is False  # only the console script's main() installs the watchdog
+
+
+# -- work in the background ------------------------------------------------------------------------------
+def _crashed(how: str) -> StoreDamagedError:
+    return StoreDamagedError(f"the helper {how}")
+
+
+def test_background_work_returns_its_value_and_its_error() -> None:
+    with bounded.Background(_sleep, (0.01,), crashed=_crashed) as job:
+        pid = job.pid
+        assert pid != os.getpid() and job.result() == "woke"
+    assert pid and _zombie_free(pid) and not os.path.exists(f"/proc/{pid}")  # reaped
+    with bounded.Background(_raise, (), crashed=_crashed) as job, pytest.raises(StoreDamagedError, match="bad block"):
+        job.result()
+
+
+def test_background_work_that_dies_is_reported_through_the_callers_error() -> None:
+    with bounded.Background(lambda: os.kill(os.getpid(), signal.SIGKILL), (), crashed=_crashed) as job, \
+            pytest.raises(StoreDamagedError, match=r"the helper was killed by SIGKILL \(often: out of memory\)"):
+        job.result()
+
+
+def test_leaving_the_block_early_stops_the_background_child() -> None:
+    with pytest.raises(KeyboardInterrupt), bounded.Background(_sleep, (30,), crashed=_crashed) as job:
+        pid = job.pid
+        raise KeyboardInterrupt
+    assert pid and _zombie_free(pid) and not os.path.exists(f"/proc/{pid}")
+    assert job not in bounded._CHILDREN
+
+
+def test_without_fork_background_work_runs_in_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bounded, "_CAN_FORK", False)
+    with bounded.Background(os.getpid, (), crashed=_crashed) as job:
+        assert job.pid == 0 and job.result() == os.getpid()

@@ -168,3 +168,58 @@ def test_relative_java_and_stale_hermit_folders(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     assert json.loads(run.stdout)["java_origin"] == "option"
     assert not stale.exists()
+
+
+# -- build: the second process ---------------------------------------------------------------------------
+def _mini_graph() -> object:
+    from b12kg import KnowledgeGraph
+    from b12kg.store.sources import Source
+
+    return KnowledgeGraph([Source(Path(__file__).resolve().parents[1] / "fixtures" / "export" / "mini.ttl", "data")])
+
+
+def test_an_error_in_the_second_process_stops_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site, pictures and other non-RDF files are written by a forked process: its error is the build's,
+    typed, and nothing is written."""
+    from b12kg.formats import release
+    from b12kg.pages import site
+
+    def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
+        raise BuildError("the site template is broken")
+
+    monkeypatch.setattr(site, "site_files", broken)
+    assert release._PARALLEL
+    with pytest.raises(BuildError, match="the site template is broken"):
+        release.build_release(tmp_path / "dist", kg=_mini_graph(), checks=False)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_process_that_dies_fails_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from b12kg.formats import release
+    from b12kg.pages import site
+
+    monkeypatch.setattr(site, "site_files", lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(BuildError, match=r"documentation site .* was killed by SIGKILL \(often: out of memory\)"):
+        release.build_release(tmp_path / "dist", kg=_mini_graph(), checks=False)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_build_leaves_no_process_and_no_folder(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    env = {**os.environ, "B12KG_DEBUG": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "b12kg", "build", "--reasoner", "none", "-o", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    line = b""
+    while b"second process" not in line:  # the progress line said when both processes are at work
+        line = proc.stderr.readline()
+        assert line, "the build ended before it wrote the release files"
+    second = _hermit_children(proc.pid)
+    assert second, "the build started no second process"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and b"Traceback" not in err
+    time.sleep(0.2)
+    assert not Path(f"/proc/{second[0]}").exists() or b"zombie" in Path(f"/proc/{second[0]}/status").read_bytes()
+    assert list(tmp_path.iterdir()) == []

@@ -197,10 +197,30 @@ def test_loaded_triples_already_bundled_are_not_repeated(cache_root: Path, tmp_p
     assert _count(local, EXTERNAL) == 3
 
 
-def test_ntriples_load_same_quads_counts_and_error_lines(cache_root: Path, tmp_path: Path) -> None:
+def _count_slices(monkeypatch: pytest.MonkeyPatch, slice_bytes: int) -> list[int]:
+    """Make ``load`` cut N-Triples files in slices of ``slice_bytes``; the list gets each file's slice count."""
+    monkeypatch.setattr(userstore, "SLICE_BYTES", slice_bytes)
+    counts: list[int] = []
+    real = userstore._slices
+
+    def spy(path: Path, size: int) -> list[tuple[int, int]]:
+        out = real(path, size)
+        counts.append(len(out))
+        return out
+
+    monkeypatch.setattr(userstore, "_slices", spy)
+    return counts
+
+
+@pytest.mark.parametrize("slice_bytes", [64 << 20, 300])
+def test_ntriples_load_same_quads_counts_and_error_lines(cache_root: Path, tmp_path: Path, slice_bytes: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """N-Triples in the store: the same triples as a parse, the bundled twins removed (only the bundled side
-    is walked), the counts of the manifest right, and a syntax error named by its line."""
+    is walked), the counts of the manifest right, and a syntax error named by its line; in one piece or in
+    slices (a file without blank nodes)."""
     import pyoxigraph as ox
+
+    slices = _count_slices(monkeypatch, slice_bytes)
 
     label = "http://www.w3.org/2000/01/rdf-schema#label"
     bundled = KnowledgeGraph.bundled().query("SELECT ?l WHERE { b12kg:vitamin_b12 rdfs:label ?l }",
@@ -224,6 +244,7 @@ def test_ntriples_load_same_quads_counts_and_error_lines(cache_root: Path, tmp_p
     assert got == expected - {twin}
     manifest = json.loads((info.path / "manifest.json").read_text())
     assert manifest["graphs"][EXTERNAL] == 40 and manifest["quads"] == len(local.store)
+    assert slices == [1] if slice_bytes > nt.stat().st_size else slices[0] > 5
     bad = tmp_path / "bad.nt"
     bad.write_text("\n".join([*lines[:30], f"<{EX}x> <{EX}y> broken .", *lines[30:]]) + "\n", encoding="utf-8")
     with pytest.raises(GraphParseError) as err:
@@ -232,13 +253,28 @@ def test_ntriples_load_same_quads_counts_and_error_lines(cache_root: Path, tmp_p
     assert userstore.user_store_info().path == info.path  # type: ignore[union-attr]
 
 
-def test_ntriples_blank_node_keeps_one_identity(cache_root: Path, tmp_path: Path) -> None:
-    """A blank node keeps one identity across the file (each bulk_load call would rename it)."""
+@pytest.mark.parametrize("first", [0, 1, 19])
+def test_ntriples_blank_node_keeps_one_identity(cache_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                first: int) -> None:
+    """A blank node keeps one identity across the file (each bulk_load call would rename it): a file with
+    ``_:`` anywhere goes in one piece, whatever the slice size."""
+    slices = _count_slices(monkeypatch, 100)
     nt = tmp_path / "bnodes.nt"
-    nt.write_text("".join(f"_:shared <{EX}p{i}> <{EX}o{i}> .\n" for i in range(20)), encoding="utf-8")
+    nt.write_text("".join(f"{'_:shared' if i >= first else f'<{EX}s>'} <{EX}p{i}> <{EX}o{i}> .\n"
+                          for i in range(20)) + f"_:shared <{EX}p0> <{EX}o0> .\n", encoding="utf-8")
     userstore.load_files([nt])
     rows = KnowledgeGraph.local().query(f"SELECT DISTINCT ?s WHERE {{ ?s <{EX}p0> ?o . ?s <{EX}p19> ?o2 }}")
-    assert len(rows.rows) == 1
+    assert len(rows.rows) == 1 and not slices
+
+
+def test_scan_finds_a_label_across_chunks(tmp_path: Path) -> None:
+    import hashlib
+
+    for data, labels in [(b"x" * ((1 << 20) - 1) + b"_:b", True), (b"x" * (1 << 20) + b"_:", True),
+                         (b"<a> <b> <c> .\n" * 100, False), (b"_" + b"x" * (1 << 20) + b":", False)]:
+        path = tmp_path / "f.nt"
+        path.write_bytes(data)
+        assert userstore._scan(path) == (hashlib.sha256(data).hexdigest(), labels)
 
 
 def test_load_obo_with_fastobo(cache_root: Path, tmp_path: Path) -> None:

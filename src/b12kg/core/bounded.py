@@ -48,7 +48,7 @@ else:
     except ImportError:  # another Python implementation
         import signal
 
-__all__ = ["Terminated", "Worker", "cli_mode", "install_cli", "run_bounded", "track_child"]
+__all__ = ["Background", "Terminated", "Worker", "cli_mode", "install_cli", "run_bounded", "track_child"]
 
 _CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 _HEADER_SIZE = 8  # a message between the processes: its length (8 bytes, big-endian), then its pickle
@@ -341,6 +341,12 @@ def _receive(fd: int, deadline: float | None, timeout: float, what: str) -> Any:
 
 
 def _crashed(pid: int, what: str) -> EngineCrashError:
+    return EngineCrashError(f"the SPARQL engine running {what} {_how_it_ended(pid)}; your program is unharmed. "
+                            "Simplify the query or run it with a smaller graph")
+
+
+def _how_it_ended(pid: int) -> str:
+    """How the child ``pid`` ended ("was killed by SIGSEGV (a crash: …)"), after waiting for it."""
     status = 0
     try:
         _, status = os.waitpid(pid, 0)
@@ -361,8 +367,7 @@ def _crashed(pid: int, what: str) -> EngineCrashError:
             how += " (often: out of memory)"
     else:
         how = f"stopped with exit code {os.WEXITSTATUS(status) if os.WIFEXITED(status) else status}"
-    return EngineCrashError(f"the SPARQL engine running {what} {how}; your program is unharmed. "
-                            "Simplify the query or run it with a smaller graph")
+    return how
 
 
 def _kill(pid: int) -> None:
@@ -405,6 +410,84 @@ def _in_child(fn: Callable[..., T], args: Sequence[Any], timeout: float, what: s
     except ChildProcessError:
         pass
     return _unwrap(reply)  # type: ignore[no-any-return]
+
+
+class Background:
+    """``fn(*args)`` computed in a forked child process while the caller goes on; :meth:`result` waits for it.
+
+    Use it as a context manager: leaving the block (an error, Ctrl-C) before :meth:`result` kills the child
+    and waits for it, so no process is left behind; the command line's watchdog also stops it
+    (:func:`track_child`). The child sees the caller's state as it is at the start (a copy: nothing it does
+    reaches the caller but the result). The result and the errors of ``fn`` come back pickled (every b12kg
+    error can be); an error is raised again by :meth:`result`. A child that dies (killed, out of memory)
+    raises ``crashed(how)`` (a :class:`~b12kg.core.errors.B12kgError` the caller makes from "was killed by
+    SIGKILL (often: out of memory)"). Where there is no ``fork`` (Windows) :meth:`result` calls ``fn`` itself.
+
+    >>> with Background(sum, ([1, 2, 3],), crashed=RuntimeError) as job:
+    ...     job.result()
+    6
+    """
+
+    def __init__(self, fn: Callable[..., Any], args: Sequence[Any], *,
+                 crashed: Callable[[str], BaseException]) -> None:
+        self.fn, self.args, self.crashed = fn, tuple(args), crashed
+        self.pid, self.fd, self._done = 0, -1, False
+        if not _CAN_FORK:
+            return
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = _fork()
+        except BaseException:
+            os.close(read_fd)
+            os.close(write_fd)
+            raise
+        if pid == 0:  # the child
+            try:
+                os.close(read_fd)
+                _child_setup()
+                _send(write_fd, _answer(fn, self.args))
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        self.pid, self.fd = pid, read_fd
+        track_child(self)
+
+    def result(self) -> Any:
+        """Wait for the child and return what ``fn`` returned (or raise what it raised)."""
+        if self._done:
+            raise RuntimeError("the result of a background call was already taken")
+        self._done = True
+        if not self.pid:
+            return self.fn(*self.args)
+        try:
+            reply = _receive(self.fd, None, 0, "")
+        except EOFError:
+            pid, self.pid = self.pid, 0
+            raise self.crashed(_how_it_ended(pid)) from None
+        finally:
+            self._close()
+        self.kill()  # it has sent everything and is leaving: reap it
+        return _unwrap(reply)
+
+    def kill(self) -> None:
+        """Kill the child (if it still runs) and wait for it."""
+        if self.pid:
+            pid, self.pid = self.pid, 0
+            _kill(pid)
+        self._close()
+
+    def _close(self) -> None:
+        untrack_child(self)
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
 
 
 class Worker:

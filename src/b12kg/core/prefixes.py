@@ -109,6 +109,7 @@ _BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIX_MAP.item
                                            key=lambda x: -len(x[0]))
 
 
+@lru_cache(maxsize=1 << 16)  # the site's links compress the same IRIs many times
 def compress_fast(iri: str) -> str:
     """Same as :func:`compress` without importing :mod:`curies` (longest namespace wins).
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "ARROW_STYLES",
@@ -75,6 +76,7 @@ for _chars, _w in (
     _WIDTHS.update(dict.fromkeys(_chars, _w))
 
 
+@lru_cache(maxsize=1 << 14)  # the pictures of a site measure the same labels many times
 def text_width(text: str, size: float) -> float:
     """The estimated width (px) of ``text`` at font size ``size`` (px), with a 6% margin."""
     return sum(_WIDTHS.get(c, 0.92 if not c.islower() else 0.6) for c in text) * size * 1.06

@@ -175,7 +175,18 @@ def _clean(text: str) -> str:
 
 
 def kgx_graph(kg: GraphData) -> KgxGraph:
-    """The KGX nodes and edges of ``kg`` (see the module docstring for what is included)."""
+    """The KGX nodes and edges of ``kg`` (see the module docstring for what is included).
+
+    Inside :func:`b12kg.formats.rdf.shared_work` (a release build: KGX, Neo4j and OBO files read the same
+    nodes and edges) the graph is built once and handed to every caller, which must not change it.
+    """
+    from .rdf import _shared
+
+    graph: KgxGraph = _shared(("kgx",), kg, lambda: _kgx_graph(kg))
+    return graph
+
+
+def _kgx_graph(kg: GraphData) -> KgxGraph:
     sub_class: dict[str, set[str]] = defaultdict(set)
     for c, sup in _select(kg, "SELECT ?c ?s WHERE { ?c rdfs:subClassOf ?s FILTER(isIRI(?c) && isIRI(?s)) }"):
         sub_class[c or ""].add(sup or "")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.prefixes import PREFIX_MAP, compress
 from ..core.terms import from_oxigraph, to_rdflib
 from ..store.sources import GRAPHS
-from .header import merge_headers
+from .header import B12KG_ONTOLOGY, VERSION_IRI, merge_headers, ontology_header
 
 if TYPE_CHECKING:
     import rdflib
@@ -153,6 +153,22 @@ def stable_quads(
 
 
 def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, version_iri: str | None) -> list[Quad]:
+    """The quads of ``wanted`` with the header's version IRI set to ``version_iri``: those without it (shared
+    inside :func:`shared_work`, so that the files of a release, which differ only in it, sort them once) with
+    the one version-IRI statement replaced, as :func:`~b12kg.formats.header.merge_headers` does."""
+    quads, header_graph = _shared(("unversioned", tuple(wanted), split_provenance), kg,
+                                  lambda: _unversioned_quads(kg, wanted, split_provenance))
+    if version_iri is None or header_graph is None:
+        return quads  # type: ignore[no-any-return]
+    header, has_version = f"<{B12KG_ONTOLOGY}>", f"<{VERSION_IRI}>"
+    out = [q for q in quads if not (q[0] == header and q[1] == has_version)]
+    out.append((header, has_version, f"<{version_iri}>", header_graph))
+    return sorted(set(out))
+
+
+def _unversioned_quads(kg: GraphData, wanted: list[str], split_provenance: bool) -> tuple[list[Quad], str | None]:
+    """The sorted quads of ``wanted`` (headers merged, version IRI as stored) and the graph of the b12kg
+    ontology's header (None without one: then no version IRI is set)."""
     import pyoxigraph as ox
 
     raw: list[Quad] = []
@@ -165,7 +181,11 @@ def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, vers
     def relabel(term: str) -> str:
         return labels.get(term, term)
 
-    quads = merge_headers([(relabel(s), p, relabel(o), g) for s, p, o, g in raw], version_iri)
+    relabelled = [(relabel(s), p, relabel(o), g) for s, p, o, g in raw]
+    header = ontology_header(relabelled)
+    header_graph = None if header is None else next(
+        g for s, p, o, g in relabelled if s == header and p == f"<{RDF_TYPE}>")
+    quads = merge_headers(relabelled, None)
     if split_provenance:
         data = f"<{GRAPHS['data']}>"
         prov_nodes = {
@@ -176,7 +196,7 @@ def _stable_quads(kg: GraphData, wanted: list[str], split_provenance: bool, vers
         quads = [
             (s, p, o, f"<{PROVENANCE_GRAPH}>" if g == data and s in prov_nodes else g) for s, p, o, g in quads
         ]
-    return sorted(set(quads))
+    return sorted(set(quads)), header_graph  # the header is an IRI: never moved to the provenance graph
 
 
 def stable_labels(quads: Iterable[Quad]) -> dict[str, str]:
@@ -337,14 +357,25 @@ def _project_pname(serializer: Any, uri: Any) -> str | None:
 
     if not isinstance(uri, URIRef):
         return None
-    curie = compress(str(uri))
-    if curie == str(uri) or ":" not in curie:
+    found = _pname(str(uri))
+    if found is None:
+        return None
+    prefix, pname = found
+    if serializer.namespaces.get(prefix) != PREFIX_MAP[prefix]:  # declared once (addNamespace is idempotent)
+        serializer.addNamespace(prefix, PREFIX_MAP[prefix])
+    return pname
+
+
+@lru_cache(maxsize=1 << 16)  # the Turtle and TriG writers ask for the same IRIs ~80k times per release
+def _pname(iri: str) -> tuple[str, str] | None:
+    """``(prefix, "prefix:local")`` for ``iri`` under the project prefix map, or None."""
+    curie = compress(iri)
+    if curie == iri or ":" not in curie:
         return None
     prefix, local = curie.split(":", 1)
     if local and not _PN_LOCAL.match(local):
         return None
-    serializer.addNamespace(prefix, PREFIX_MAP[prefix])
-    return f"{prefix}:{local}"
+    return prefix, f"{prefix}:{local}"
 
 
 def _serializers() -> None:
@@ -464,8 +495,12 @@ def to_jsonld(kg: GraphData, kinds: Sequence[str] | None = None, *, version_iri:
     nodes = doc.get("@graph", [doc] if "@id" in doc else [])
     for node in nodes:
         for key, value in list(node.items()):
-            if isinstance(value, list):
+            if isinstance(value, list) and len(value) > 1:
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    nodes.sort(key=lambda n: (str(n.get("@id", "")), json.dumps(n, sort_keys=True)))
+    ids = [str(n.get("@id", "")) for n in nodes]
+    if len(set(ids)) == len(ids):  # one node per subject (always, from rdflib): the @id alone orders them
+        nodes.sort(key=lambda n: str(n.get("@id", "")))
+    else:
+        nodes.sort(key=lambda n: (str(n.get("@id", "")), json.dumps(n, sort_keys=True)))
     out = {"@context": context, "@graph": nodes}
     return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

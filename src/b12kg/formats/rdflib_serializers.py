@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rdflib.plugins.serializers.trig import TrigSerializer
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.plugins.serializers.turtle import VERB, TurtleSerializer
 
 from .rdf import _project_pname
 
@@ -24,6 +24,9 @@ class ProjectTurtleSerializer(TurtleSerializer):
     def get_pname(self, uri: Any, gen_prefix: bool = True) -> str | None:
         return _project_pname(self, uri)
 
+    def label(self, node: Any, position: int) -> str:
+        return _label(self, TurtleSerializer.label, node, position)
+
 
 class ProjectTrigSerializer(TrigSerializer):
     """TriG with project prefixes only and named graphs in sorted order."""
@@ -34,3 +37,17 @@ class ProjectTrigSerializer(TrigSerializer):
 
     def get_pname(self, uri: Any, gen_prefix: bool = True) -> str | None:
         return _project_pname(self, uri)
+
+    def label(self, node: Any, position: int) -> str:
+        return _label(self, TrigSerializer.label, node, position)
+
+
+def _label(serializer: Any, label: Any, node: Any, position: int) -> str:
+    """rdflib's label of ``node``, remembered per serializer: it depends only on the node and on whether it
+    is a predicate (``a``), as :func:`_project_pname` ignores ``gen_prefix`` and the base never changes."""
+    cache: dict[tuple[Any, bool], str] = serializer.__dict__.setdefault("_b12kg_labels", {})
+    key = (node, position is VERB)
+    text = cache.get(key)
+    if text is None:
+        text = cache[key] = label(serializer, node, position)
+    return text

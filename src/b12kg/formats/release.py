@@ -28,19 +28,28 @@ Every RDF file has one ``owl:Ontology`` header (the import modules are recorded 
 Two builds of the same inputs are byte-identical: nothing depends on the clock (the date is the
 ontology's ``owl:versionInfo``/``dcterms:created``), blank nodes have stable labels and every file
 is sorted. File modes are fixed (0644, directories 0755).
+
+Where ``fork`` exists the build uses two processes: a forked child writes the files that are not RDF (the
+site, pictures, OBO Graphs, OBO, KGX, Neo4j) and the RDF/XML files while the caller runs the release checks
+and writes the other RDF files; the child's files (or its typed error) come back over a pipe, and leaving the
+build early kills it (:class:`b12kg.core.bounded.Background`). The bytes are the same either way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..core.bounded import Background
 from ..core.errors import B12kgError, BuildError
 from ..core.files import atomic_directory
 from ..core.prefixes import PREFIX_MAP
@@ -204,13 +213,15 @@ def version_iri_for(kg: GraphData, name: str) -> str | None:
     return f"{own.rsplit('/', 1)[0]}/{name}" if own else None
 
 
-def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
-    """The RDF files, each with its counts, the named graphs it holds and its own version IRI."""
+def _rdf_files(kg: GraphData, names: Iterable[str] = RDF_FILES) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The RDF files ``names`` (default: all), each with its counts, the named graphs it holds and its own
+    version IRI."""
     from . import rdf
 
     present = [k for k in GRAPHS if _count_graph(kg, k)]
     out: dict[str, tuple[bytes, dict[str, Any]]] = {}
-    for name, (writer, kinds) in RDF_FILES.items():
+    for name in names:
+        writer, kinds = RDF_FILES[name]
         viri = version_iri_for(kg, name)
         data = getattr(rdf, writer)(kg, kinds, version_iri=viri)
         quads = rdf.stable_quads(kg, kinds, split_provenance=kinds is None, version_iri=viri)
@@ -225,11 +236,33 @@ def _rdf_files(kg: GraphData) -> dict[str, tuple[bytes, dict[str, Any]]]:
 
 def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[bytes, dict[str, Any]]]:
     """Every release file (relative path -> bytes and its manifest entries), in build order."""
+    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
+    out = _rdf_files(kg)
+    out.update(_other_files(kg, progress))
+    return out
+
+
+#: the RDF files that the second process writes too (RDF/XML: no rdflib graph shared with the other files),
+#: so that both processes take about as long
+_SECOND_PROCESS_RDF = ("b12kg-base.owl", "b12kg-full.owl")
+
+
+def _other_files(kg: GraphData, progress: Progress | None = None, *,
+                 parallel: bool = False) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The release files that are not RDF: OBO Graphs, OBO, KGX, Neo4j, pictures, SSSOM and the site; with
+    ``parallel`` (the second process of the build) also the RDF files of :data:`_SECOND_PROCESS_RDF`."""
+    from .rdf import shared_work
+
+    with shared_work():  # the KGX nodes and edges feed the KGX, Neo4j and OBO files
+        return _other_files_of(kg, progress, parallel)
+
+
+def _other_files_of(kg: GraphData, progress: Progress | None,
+                    parallel: bool) -> dict[str, tuple[bytes, dict[str, Any]]]:
     from ..pages import site
     from . import diagrams, kgx, neo4j, obo, obographs
 
-    _say(progress, "writing the RDF files (Turtle, RDF/XML, N-Triples, JSON-LD, N-Quads, TriG)")
-    out = _rdf_files(kg)
+    out = _rdf_files(kg, _SECOND_PROCESS_RDF) if parallel else {}
     _say(progress, "writing OBO Graphs JSON")
     doc = obographs.obograph(kg, version_iri=version_iri_for(kg, "b12kg-obographs.json"))
     g0 = doc["graphs"][0]
@@ -257,6 +290,11 @@ def _release_files(kg: GraphData, progress: Progress | None) -> dict[str, tuple[
     pictures = diagrams.page_diagrams(diagrams.executor_of(kg))
     out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg, diagram=pictures).items()})
     return out
+
+
+def _other_files_crashed(how: str) -> BuildError:
+    return BuildError(f"the process writing the documentation site and the non-RDF files {how}; nothing was "
+                      "written. Run the build again (with more free memory if it was out of memory)")
 
 
 def build_release(
@@ -297,17 +335,63 @@ def build_release(
             "triples": _count_graph(kg, "inferred"),
             "note": "the inferred graph of the given graph",
         }
-    if checks:
-        release_checks(kg, progress)
-    info = _ontology_info(kg)
-    manifest: dict[str, Any] = {
+    with contextlib.ExitStack() as stack:
+        # the files that are not RDF (half of the work: the site, pictures, KGX…) are written by a second
+        # process while this one checks the graph and writes the RDF files; it starts once the store is
+        # read, sees the graph as it is now, and is stopped if anything here fails or is interrupted
+        side = None
+        if _PARALLEL:
+            _ = kg.store  # read (or open) the store once, here, before the fork
+            side = stack.enter_context(Background(partial(_other_files, parallel=True), (kg,),
+                                                  crashed=_other_files_crashed))
+        if checks:
+            release_checks(kg, progress)
+        info = _ontology_info(kg)
+        manifest = _manifest(info, inferred, __version__)
+
+        def fill(tmp: Path) -> None:
+            os.chmod(tmp, 0o755)
+            from .rdf import shared_work
+
+            with shared_work():  # the same quads, sorted once, feed several files and their counts
+                if side is None:
+                    files = _release_files(kg, progress)
+                else:
+                    _say(progress, "writing the RDF files (Turtle, N-Triples, JSON-LD, N-Quads, TriG); RDF/XML, "
+                         "the documentation site, OBO, KGX and Neo4j files in a second process")
+                    files = _rdf_files(kg, [n for n in RDF_FILES if n not in _SECOND_PROCESS_RDF])
+                    files.update(side.result())
+            for rel, (data, counts) in files.items():
+                path = tmp / rel
+                if not path.parent.is_dir():
+                    path.parent.mkdir(parents=True)
+                    os.chmod(path.parent, 0o755)
+                path.write_bytes(data)
+                os.chmod(path, 0o644)
+                manifest["files"].append(
+                    {"path": rel, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **counts}
+                )
+            manifest["files"].sort(key=lambda f: str(f["path"]))
+            (tmp / "manifest.json").write_text(
+                json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            os.chmod(tmp / "manifest.json", 0o644)
+            _say(progress, f"release complete: {len(files) + 1} files")
+
+        check_output_folder(out)  # again: the checks above took a while
+        atomic_directory(out, fill)
+    return BuildResult(out, manifest)
+
+
+def _manifest(info: dict[str, Any], inferred: dict[str, Any], version: str) -> dict[str, Any]:
+    return {
         "format": RELEASE_FORMAT,
         "name": "b12kg",
         "title": info["title"],
         "version": info["version"],
         "date": info["date"],
         "ontology": info["ontology"],
-        "software": {"b12kg": __version__},
+        "software": {"b12kg": version},
         "license": "CC-BY-4.0 (ontology and data)",
         "disclaimer": "Not medical advice: b12kg records what one popular-science article says, "
         "for research use.",
@@ -316,32 +400,9 @@ def build_release(
         "files": [],
     }
 
-    def fill(tmp: Path) -> None:
-        os.chmod(tmp, 0o755)
-        from .rdf import shared_work
 
-        with shared_work():  # the same quads, sorted once, feed several files and their counts
-            files = _release_files(kg, progress)
-        for rel, (data, counts) in files.items():
-            path = tmp / rel
-            if not path.parent.is_dir():
-                path.parent.mkdir(parents=True)
-                os.chmod(path.parent, 0o755)
-            path.write_bytes(data)
-            os.chmod(path, 0o644)
-            manifest["files"].append(
-                {"path": rel, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **counts}
-            )
-        manifest["files"].sort(key=lambda f: str(f["path"]))
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        os.chmod(tmp / "manifest.json", 0o644)
-        _say(progress, f"release complete: {len(files) + 1} files")
-
-    check_output_folder(out)  # again: the checks above took a while
-    atomic_directory(out, fill)
-    return BuildResult(out, manifest)
+#: whether the build writes the files that are not RDF in a second process (where ``fork`` exists)
+_PARALLEL = hasattr(os, "fork") and sys.platform != "win32"
 
 
 #: the format marker of a release's ``manifest.json``

@@ -170,7 +170,8 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
                  seed: Any = None, *, seed_folder: Path | None = None, compact: bool = True) -> Path:
     """Build a store folder (``db/`` + ``manifest.json``) in a temporary folder, then rename it to ``final``.
 
-    ``seed`` (an on-disk store) is checkpointed into the new folder first (hard links, no parsing);
+    ``seed`` (an on-disk store, or a function that opens one and keeps no other reference to it, so that it is
+    closed before ``fill`` runs) is checkpointed into the new folder first (hard links, no parsing);
     ``fill(store)`` then adds the rest and may return more manifest entries. If another process put a
     good store at ``final`` first, that one is kept. Returns ``final``.
 
@@ -185,7 +186,9 @@ def build_folder(final: Path, fill: Callable[[Any], dict[str, Any] | None], mani
 
     with TempFolder(final.parent, f".build-{final.name}-") as tmp:
         if seed is not None:
-            seed.backup(str(tmp.path / "db"))
+            opened = seed() if callable(seed) else seed
+            opened.backup(str(tmp.path / "db"))
+            del opened, seed  # an opener's store is closed here, before ``fill`` (its memory goes back first)
         store = ox.Store(str(tmp.path / "db"))
         extra = fill(store) or {}
         store.flush()

@@ -127,6 +127,14 @@ class Dataset:
         _ = self.store
         return self._folder
 
+    def release_store(self) -> Any:
+        """Forget the store (opened again on next use) and return it: once the caller drops it too, an
+        on-disk store is closed and its memory returned (``b12kg load`` before ``bulk_load``)."""
+        store = self.store
+        self._stop_worker()
+        self._store, self._fast, self._queries, self._rdflib = None, None, 0, {}
+        return store
+
     def _open(self, damaged: str | None = None) -> None:
         """Open (or, for ``damaged`` with that reason, rebuild) the store."""
         import pyoxigraph as ox

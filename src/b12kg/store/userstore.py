@@ -252,23 +252,43 @@ _EXTERNAL = GRAPHS["external"]
 
 
 def _sha256(path: Path) -> str:
+    return _scan(path)[0]
+
+
+def _scan(path: Path) -> tuple[str, bool]:
+    """The SHA-256 of ``path`` and whether its bytes hold ``_:`` anywhere (a blank node label, perhaps)."""
     import hashlib
 
     h = hashlib.sha256()
+    labels, last = False, b""
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+            if not labels:
+                labels = b"_:" in chunk or (last == b"_" and chunk[:1] == b":")
+                last = chunk[-1:]
+    return h.hexdigest(), labels
+
+
+#: an N-Triples file without blank nodes goes to ``bulk_load`` in slices of about this many bytes (cut at line
+#: ends): Oxigraph's loader holds a whole batch in memory (~0.9 GB for 1M triples), a slice holds less. A file
+#: with blank nodes goes in one piece (each ``bulk_load`` call gives ``_:b1`` a new identity).
+SLICE_BYTES = 64 << 20
 
 
 class _Counting:
-    """A binary reader that reports how many bytes were read (for the progress bar, if any)."""
+    """A binary reader that reports how many bytes were read (for the progress bar, if any); with ``limit``
+    it ends after that many bytes."""
 
-    def __init__(self, fh: Any, report: Callable[[int], None] | None) -> None:
-        self._fh, self._report = fh, report
+    def __init__(self, fh: Any, report: Callable[[int], None] | None, limit: int | None = None) -> None:
+        self._fh, self._report, self._left = fh, report, limit
 
     def read(self, size: int = -1) -> bytes:
+        if self._left is not None:
+            size = self._left if size is None or size < 0 else min(size, self._left)
         data: bytes = self._fh.read(size)
+        if self._left is not None:
+            self._left -= len(data)
         if data and self._report is not None:
             self._report(len(data))
         return data
@@ -292,8 +312,31 @@ def obo_to_rdfxml(source: Path, target: Path) -> None:
         raise GraphParseError(str(source), line, f"OBO conversion failed: {e}") from None
 
 
-def _load_one(store: Any, path: Path, work: Path, progress: Callable[[int], None] | None) -> None:
-    """Stream one file into the ``external`` graph of ``store`` (never building it in memory)."""
+def _slices(path: Path, size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` byte ranges of about :data:`SLICE_BYTES` covering ``path``, each ending at a line end."""
+    bounds = [0]
+    with open(path, "rb") as fh:
+        while size - bounds[-1] > SLICE_BYTES:
+            fh.seek(bounds[-1] + SLICE_BYTES)
+            fh.readline()
+            if fh.tell() >= size:
+                break
+            bounds.append(fh.tell())
+    bounds.append(size)
+    from itertools import pairwise
+
+    return list(pairwise(bounds))
+
+
+def _lines_before(path: Path, offset: int) -> int:
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(min(1 << 20, offset - fh.tell())), b""))
+
+
+def _load_one(store: Any, path: Path, work: Path, progress: Callable[[int], None] | None,
+              labels: bool = True) -> None:
+    """Stream one file into the ``external`` graph of ``store`` (never building it in memory); an N-Triples
+    file without blank-node ``labels`` in slices (see :data:`SLICE_BYTES`)."""
     import pyoxigraph as ox
 
     kind = LOAD_FORMATS.get(path.suffix.lower())
@@ -312,11 +355,18 @@ def _load_one(store: Any, path: Path, work: Path, progress: Callable[[int], None
                "rdfxml": ox.RdfFormat.RDF_XML}
     fmt = formats[kind]
     graph = ox.NamedNode(_EXTERNAL)
+    size = source.stat().st_size
+    slices = _slices(source, size) if kind == "ntriples" and not labels else [(0, size)]
+    start = 0
     try:
         with open(source, "rb") as fh:  # a Python reader: Ctrl-C reaches Python at every chunk
-            store.bulk_load(_Counting(fh, progress), format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
+            for start, end in slices:
+                fh.seek(start)
+                reader = _Counting(fh, progress, end - start if len(slices) > 1 else None)
+                store.bulk_load(reader, format=fmt, to_graph=graph, base_iri=source.resolve().as_uri())
     except SyntaxError as e:
-        raise GraphParseError(str(path), e.lineno, syntax_message(e)) from None
+        line = e.lineno + _lines_before(source, start) if e.lineno is not None and start else e.lineno
+        raise GraphParseError(str(path), line, syntax_message(e)) from None
     except (OSError, ValueError) as e:
         raise GraphParseError(str(path), None, f"cannot be loaded: {e}") from None
 
@@ -336,7 +386,7 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
             raise GraphParseError(str(f), None, f"cannot load files of type {f.suffix!r}; "
                                                 f"known: {', '.join(sorted(LOAD_FORMATS))}")
     kg = Dataset.bundled(cache=True)
-    base = kg.store
+    bundled_folder = kg.store_folder  # opens (compiling it first if needed) and verifies the bundled store
     key = bundled_key(kg.sources, inferred=kg.inferred)
     from ..core.files import TempFolder, sweep_stale
 
@@ -345,11 +395,11 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
         prev = None if reset else _current(_user_root())[0]
         fresh = prev is None or prev.bundled_key != key or not prev.db.is_dir()
         known = {} if prev is None else {f["sha256"]: f for f in prev.files}
-        todo: list[tuple[Path, str]] = []
+        todo: list[tuple[Path, str, bool]] = []
         for f in files:
-            digest = _sha256(f)
-            if digest not in known and digest not in {d for _, d in todo}:
-                todo.append((f, digest))
+            digest, labels = _scan(f)
+            if digest not in known and digest not in {d for _, d, _ in todo}:
+                todo.append((f, digest, labels))
 
         def fill(store: Any) -> dict[str, Any]:
             if fresh and prev is not None:  # an older bundled graph: keep what the user loaded
@@ -358,8 +408,8 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
             with TempFolder(_user_root(), ".convert-") as work:
                 # len() walks every quad: take the seed's count from its manifest when it is the old store
                 before = prev.triples if prev is not None and not fresh and prev.triples else len(store)
-                for f, digest in todo:
-                    _load_one(store, f, work.path, progress)
+                for f, digest, labels in todo:
+                    _load_one(store, f, work.path, progress, labels)
                     after = len(store)
                     loaded.append({"path": str(f.resolve()), "sha256": digest, "bytes": f.stat().st_size,
                                    "triples": after - before})
@@ -370,11 +420,16 @@ def load_files(paths: Sequence[str | Path], *, reset: bool = False,
 
         if not todo and not fresh and prev is not None:
             return prev
+        # the seed store is opened for its checkpoint and closed before the files are streamed in: during
+        # bulk_load this process holds no store but the new one (the bundled store is released too)
         if fresh:
-            seed, seed_folder = base, kg.store_folder
+            seed_folder = bundled_folder
+            seed: Callable[[], Any] = kg.release_store
         else:
             assert prev is not None
-            seed, seed_folder = Dataset(kg.sources, store_path=prev.db).store, prev.path
+            seed_folder = prev.path
+            seed = Dataset(kg.sources, store_path=prev.db).release_store
+            kg.release_store()
         return new_user_generation(fill, seed, seed_folder)
 
 
