@@ -480,8 +480,10 @@ class Background:
         untrack_child(self)
         if self.fd >= 0:
             fd, self.fd = self.fd, -1
-            with contextlib.suppress(OSError):
+            try:
                 os.close(fd)
+            except OSError:
+                pass
 
     def __enter__(self) -> Background:
         return self

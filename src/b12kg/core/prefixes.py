@@ -109,17 +109,28 @@ _BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIX_MAP.item
                                            key=lambda x: -len(x[0]))
 
 
-@lru_cache(maxsize=1 << 16)  # the site's links compress the same IRIs many times
+#: the same memo for :func:`compress_fast` (a plain dict: the cold query path imports no ``functools``)
+_FAST: dict[str, str] = {}
+
+
 def compress_fast(iri: str) -> str:
     """Same as :func:`compress` without importing :mod:`curies` (longest namespace wins).
 
     >>> compress_fast("http://purl.obolibrary.org/obo/HP_0003394")
     'HP:0003394'
     """
+    done = _FAST.get(iri)
+    if done is not None:
+        return done
+    curie = iri
     for ns, prefix in _BY_LENGTH:
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+            curie = f"{prefix}:{iri[len(ns):]}"
+            break
+    if len(_FAST) >= _COMPRESSED_MAX:
+        _FAST.clear()
+    _FAST[iri] = curie
+    return curie
 
 
 def expand_fast(value: str) -> str:
