@@ -387,24 +387,31 @@ def _unwrap(reply: tuple[str, Any]) -> Any:
 
 def _in_child(fn: Callable[..., T], args: Sequence[Any], timeout: float, what: str) -> T:
     read_fd, write_fd = os.pipe()
-    pid = _fork()
-    if pid == 0:  # the child
-        try:
-            os.close(read_fd)
-            _child_setup()
-            _send(write_fd, _answer(fn, args))
-        finally:
-            os._exit(0)
-    os.close(write_fd)
+    pid = 0
+    # the fork is inside the ``try``: a Ctrl-C that lands just after it still kills the child, which would
+    # otherwise run on (holding the caller's standard streams) after the caller has moved on
     try:
+        pid = _fork()
+        if pid == 0:  # the child
+            try:
+                os.close(read_fd)
+                _child_setup()
+                _send(write_fd, _answer(fn, args))
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        write_fd = -1
         reply = _receive(read_fd, time.monotonic() + timeout, timeout, what)
     except EOFError:
         raise _crashed(pid, what) from None
     except BaseException:
-        _kill(pid)
+        if pid:
+            _kill(pid)
         raise
     finally:
         os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
