@@ -94,8 +94,11 @@ def validation(rep: Any, env: dict[str, str], work: Path, slow_timeout: float, q
         runs.append(t)
         peaks.append(peak)
     o = bench.median_ms(runs)
+    timed_out = dt == float("inf")  # run_child's mark of a child stopped at the time limit
     rep.add(Row("validate", f"`b12kg validate`, bundled graph (peak {max(peaks)} MB)", fmt_ms(o),
-                f"`--engine pyshacl` (peak {py_peak} MB)", fmt_ms(dt * 1000), bench.ratio(dt * 1000, o), "≤ 0.4 s",
+                "`--engine pyshacl`" + ("" if timed_out else f" (peak {py_peak} MB)"),
+                f"> {slow_timeout:.0f} s (timeout)" if timed_out else fmt_ms(dt * 1000),
+                f"> {slow_timeout * 1000 / o:.0f}×" if timed_out else bench.ratio(dt * 1000, o), "≤ 0.4 s",
                 bench.met(o, 400)))
     for size, (seconds, megabytes, times) in TARGETS.items():
         gen, n = generated_dataset(work, size)
