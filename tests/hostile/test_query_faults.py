@@ -259,6 +259,27 @@ def test_ctrl_c_stops_an_api_query_within_a_second() -> None:
     assert lines[1:] == ["still answering: True", "busy children: 0"]
 
 
+
+def test_ctrl_c_received_by_another_thread_still_stops_an_api_query() -> None:
+    # the kernel may hand a process's SIGINT to any thread that does not block it (an engine thread, a
+    # timer); the caller's wait for the query's child must still end within a second, not at the deadline
+    script = textwrap.dedent(f"""
+        import signal, threading, time
+        from b12kg import KnowledgeGraph
+        kg = KnowledgeGraph.bundled()
+        kg.query("ASK {{}}")
+        threading.Timer(1.0, lambda: signal.pthread_kill(threading.get_ident(), signal.SIGINT)).start()
+        start = time.monotonic()
+        try:
+            kg.query({CARTESIAN!r}, timeout=60)
+        except KeyboardInterrupt:
+            print("stopped after", round(time.monotonic() - start, 2))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    stopped = float(proc.stdout.split()[-1])
+    assert 0.9 < stopped < 2.0, proc.stdout
+
 # -- messages --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("engine", ["oxigraph", *slow_for("rdflib")])
 def test_undeclared_prefix_is_named(engine: str) -> None:

@@ -311,6 +311,10 @@ def _send(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+#: the longest single wait for a child's answer, so that Ctrl-C is seen within it whichever thread receives it
+_SIGNAL_CHECK = 0.2
+
+
 def _receive(fd: int, deadline: float | None, timeout: float, what: str) -> Any:
     """Read one framed message from ``fd``, waiting at most until ``deadline`` (:class:`EOFError` when the
     other end closed the pipe first)."""
@@ -322,9 +326,11 @@ def _receive(fd: int, deadline: float | None, timeout: float, what: str) -> Any:
     size = None
     while True:
         while len(buf) < need:
-            wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
+            wait = _SIGNAL_CHECK if deadline is None else min(deadline - time.monotonic(), _SIGNAL_CHECK)
+            if wait <= 0:
                 raise QueryTimeoutError(timeout, what)
+            # never one long wait: a Ctrl-C that the kernel hands to another thread (the engine's, a timer's)
+            # does not interrupt this select; Python raises it when the wait returns
             ready, _, _ = select.select([fd], [], [], wait)
             if not ready:
                 continue
