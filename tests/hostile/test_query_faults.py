@@ -235,6 +235,17 @@ def test_signal_stops_a_running_query_within_a_second(sig: int, code: int, word:
     assert word in err.decode() and "Traceback" not in err.decode()
 
 
+
+def _as_from_a_terminal() -> None:
+    """In the child before it runs: SIGINT as a shell started from a terminal leaves it (default, not blocked).
+
+    A process that inherits an ignored SIGINT (``nohup``, ``cmd &`` in a script, some test runners' workers)
+    keeps ignoring it, and rightly: b12kg's API respects the disposition it is given. These tests are about
+    a user's Ctrl-C, so their child starts as it would from a terminal whatever the runner's state.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
 def test_ctrl_c_stops_an_api_query_within_a_second() -> None:
     script = textwrap.dedent(f"""
         import os, signal, threading, time
@@ -251,7 +262,8 @@ def test_ctrl_c_stops_an_api_query_within_a_second() -> None:
         children = open(f"/proc/self/task/{{os.getpid()}}/children").read().split()
         print("busy children:", sum(1 for c in children if float(open(f"/proc/{{c}}/stat").read().split()[13]) > 100))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          preexec_fn=_as_from_a_terminal)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     stopped = float(lines[0].split()[-1])
@@ -275,7 +287,8 @@ def test_ctrl_c_received_by_another_thread_still_stops_an_api_query() -> None:
         except KeyboardInterrupt:
             print("stopped after", round(time.monotonic() - start, 2))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=90)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=90,
+                          preexec_fn=_as_from_a_terminal)
     assert proc.returncode == 0, proc.stderr
     stopped = float(proc.stdout.split()[-1])
     assert 0.9 < stopped < 2.0, proc.stdout
