@@ -94,6 +94,31 @@ def test_fixture_triggers_exactly_its_check(check: str, bundled_report: QCReport
     }
 
 
+def test_exemptions_of_the_rewritten_checks_hold_exactly(tmp_path: Path, bundled_report: QCReport) -> None:
+    # missing-superclass exempts the members of a disjointness axiom only when none of them has a superclass;
+    # missing-provenance wants one axiom with both a source and a section (one without a section is not enough)
+    f = tmp_path / "edge-cases.ttl"
+    f.write_text(
+        "@prefix b12kg: <https://w3id.org/b12kg/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "b12kg:TestTopA a owl:Class ; rdfs:label \"top a\"@en .\n"
+        "b12kg:TestTopB a owl:Class ; rdfs:label \"top b\"@en .\n"
+        "[] a owl:AllDisjointClasses ; owl:members ( b12kg:TestTopA b12kg:TestTopB ) .\n"
+        "b12kg:TestPlacedC a owl:Class ; rdfs:label \"placed c\"@en ; rdfs:subClassOf b12kg:Food .\n"
+        "b12kg:TestLooseD a owl:Class ; rdfs:label \"loose d\"@en .\n"
+        "[] a owl:AllDisjointClasses ; owl:members ( b12kg:TestPlacedC b12kg:TestLooseD ) .\n"
+        "[] a owl:Axiom ; owl:annotatedSource b12kg:milk ; owl:annotatedProperty b12kg:inFoodGroup ;\n"
+        "   owl:annotatedTarget b12kg:fish ; dcterms:source b12kg:source_article .\n"
+        "b12kg:milk b12kg:inFoodGroup b12kg:fish .\n",
+        encoding="utf-8",
+    )
+    report = run_qc(KnowledgeGraph.from_files([f], with_bundled=True))
+    new = {(x.check, x.entity, x.property, x.value) for x in set(report.findings) - set(bundled_report.findings)
+           if x.check in ("missing-superclass", "missing-provenance")}
+    assert new == {("missing-superclass", "b12kg:TestLooseD", "rdfs:subClassOf", ""),
+                   ("missing-provenance", "b12kg:milk", "b12kg:inFoodGroup", "b12kg:fish")}
+
+
 def test_imported_terms_are_not_checked(tmp_path: Path, bundled_report: QCReport) -> None:
     # an external term with neither label nor definition, a deprecated flag and no edges raises nothing
     f = tmp_path / "imported.ttl"

@@ -98,6 +98,10 @@ class ServerLinks(Links):
         return f"{url}?format={fmt}" if url and local_name(iri) is not None else None
 
 
+#: relative URLs already worked out, by (folder of the page, target path): pure functions of both
+_RELATIVE: dict[tuple[str, str], str] = {}
+
+
 class SiteLinks(Links):
     """Relative links from the site file ``here`` (e.g. ``concepts/x.html``) to the others.
 
@@ -113,9 +117,15 @@ class SiteLinks(Links):
         self._dir = posixpath.dirname(here) or "."
 
     def _to(self, target: str) -> str:
-        path, _, frag = target.partition("#")
-        rel = posixpath.relpath(path, self._dir)
-        return quote(rel, safe="/.-_~") + (f"#{frag}" if frag else "")
+        key = (self._dir, target)
+        url = _RELATIVE.get(key)
+        if url is None:  # a site links the same few hundred files from every page: worked out once each
+            path, _, frag = target.partition("#")
+            rel = posixpath.relpath(path, self._dir)
+            if len(_RELATIVE) > 100_000:
+                _RELATIVE.clear()
+            url = _RELATIVE[key] = quote(rel, safe="/.-_~") + (f"#{frag}" if frag else "")
+        return url
 
     def term(self, iri: str) -> str | None:
         name = local_name(iri)

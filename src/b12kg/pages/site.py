@@ -30,6 +30,7 @@ from typing import Any
 from ..core.errors import BuildError
 from ..core.files import atomic_directory
 from ..queries.catalog import QueryCatalog
+from ..queries.concepts import describe_many
 from ..queries.lookup import Execute
 from ..store.dataset import Dataset, GraphData
 from ..store.engines import oxigraph_query
@@ -78,9 +79,10 @@ def site_files(graph: GraphData, *, diagram: Diagram | None = None,
                                     hits=[], missing=None))
     put("table.html", pages.render("table.html", SiteLinks("table.html", names), title="The comparison table",
                                    **_table(execute)))
+    described = describe_many(execute, [t["iri"] for t in terms])  # every term in a few queries
     for t in terms:
         path = f"concepts/{t['n']}.html"
-        put(path, pages.concept(t["iri"], SiteLinks(path, names)))
+        put(path, pages.concept(t["iri"], SiteLinks(path, names), concept=described.get(t["iri"])))
     for q in catalog:
         path = f"queries/{q.name}.html"
         put(path, pages.named_query(q, {}, SiteLinks(path, names)))

@@ -54,6 +54,7 @@ __all__ = [
     "SearchHit",
     "TableCell",
     "describe",
+    "describe_many",
     "find_term",
     "resolve",
     "search",
@@ -457,24 +458,83 @@ def describe(execute: Execute, iri: str) -> Concept:
 
     Raises :class:`~b12kg.core.errors.ConceptNotFoundError` when the graph says nothing about it.
     """
-    me = {"c": Term.iri(iri)}
-    rows = execute(f"""
-    SELECT DISTINCT ?p ?o ?olabel WHERE {{
+    found = describe_many(execute, [iri])
+    if iri not in found:
+        raise ConceptNotFoundError(compress_fast(iri), [], note="the graph says nothing about it")
+    return found[iri]
+
+
+def describe_many(execute: Execute, iris: Iterable[str]) -> dict[str, Concept]:
+    """:func:`describe` of every term of ``iris`` at once, in the same few queries whatever their number (the
+    documentation site describes every term); a term the graph says nothing about is left out.
+
+    >>> from b12kg.queries.run import executor
+    >>> from b12kg.store.dataset import Dataset
+    >>> run = executor(Dataset.bundled(), "oxigraph")
+    >>> spasm = "https://w3id.org/b12kg/muscle_spasm"
+    >>> found = describe_many(run, [spasm, "https://w3id.org/b12kg/no_such_term"])
+    >>> sorted(found), found[spasm].label
+    (['https://w3id.org/b12kg/muscle_spasm'], 'muscle spasm')
+    """
+    wanted = sorted(set(iris))
+    if not wanted:
+        return {}
+    values = "VALUES ?c { " + " ".join(Term.iri(i).n3() for i in wanted) + " }"
+    rows = _by_term(execute(f"""
+    SELECT DISTINCT ?c ?p ?o ?olabel WHERE {{
+      {values}
       ?c ?p ?o .
       BIND(?c AS ?s)
       {_NOT_INFERRED}
       OPTIONAL {{ ?o rdfs:label ?olabel FILTER(isIRI(?o) && (lang(?olabel) = "" || langMatches(lang(?olabel), "en"))) }}
-    }}""", me, "the concept description").rows
-    incoming = execute(f"""
-    SELECT DISTINCT ?p ?s ?slabel WHERE {{
+    }}""", {}, "the concept description").rows)
+    incoming = _by_term(execute(f"""
+    SELECT DISTINCT ?c ?p ?s ?slabel WHERE {{
+      {values}
       ?s ?p ?c .
       BIND(?c AS ?o)
       {_NOT_INFERRED}
       FILTER(isIRI(?s))
       OPTIONAL {{ ?s rdfs:label ?slabel FILTER(lang(?slabel) = "" || langMatches(lang(?slabel), "en")) }}
-    }}""", me, "the concept description").rows
-    if not rows and not incoming:
-        raise ConceptNotFoundError(compress_fast(iri), [], note="the graph says nothing about it")
+    }}""", {}, "the concept description").rows)
+    edges = _by_term(execute(_EDGES.replace("WHERE {", "WHERE { " + values, 1), {}, "the concept description").rows)
+    cells = _by_term(execute(_CELLS.replace("WHERE {", "WHERE { " + values, 1), {}, "the concept description").rows)
+    # the labels of every IRI shown (predicates, other ends, sections, external IDs): one lookup for all terms
+    shown = {t.value for group in edges.values() for r in group for t in (r[2], r[3], r[4])
+             if t is not None and t.is_iri}
+    shown.update(r[4].value for group in cells.values() for r in group if r[4] is not None)
+    shown.update(r[0].value for group in (*rows.values(), *incoming.values()) for r in group if r[0] is not None)
+    shown.update(r[1].value for group in rows.values() for r in group
+                 if r[0] is not None and r[0].value in MAPPING_PREDICATES and r[1] is not None and r[1].is_iri)
+    names = _labels(execute, shown)
+    out = {}
+    for iri in wanted:
+        if iri in rows or iri in incoming:
+            out[iri] = _concept(execute, iri, rows.get(iri, []), incoming.get(iri, []), edges.get(iri, []),
+                                cells.get(iri, []), names)
+    return out
+
+
+Row = tuple[Term | None, ...]
+
+
+def _by_term(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    """Rows whose first column is the described term, grouped by it (that column dropped), each group in a
+    fixed order (an engine may return rows in any order)."""
+    from ..core.results import sort_key
+
+    out: dict[str, list[Row]] = {}
+    for row in rows:
+        if row[0] is not None:
+            out.setdefault(row[0].value, []).append(row[1:])
+    for group in out.values():
+        group.sort(key=sort_key)
+    return out
+
+
+def _concept(execute: Execute, iri: str, rows: list[Row], incoming: list[Row], edge_rows: list[Row],
+             cell_rows: list[Row], names: dict[str, str]) -> Concept:
+    """The :class:`Concept` of ``iri`` from its rows of the queries of :func:`describe_many`."""
     labels: dict[str, str] = {}
     c = Concept(iri=iri, label="", kind="term")
     types: list[str] = []
@@ -504,8 +564,8 @@ def describe(execute: Execute, iri: str) -> Concept:
     c.synonyms.sort(key=str.casefold)
     c.related_synonyms.sort(key=str.casefold)
     c.types = [(t, labels.get(t, compress_fast(t))) for t in _most_specific(execute, types)]
-    c.external_ids = _external_ids(execute, externals)
-    c.edges = _edges(execute, iri)
+    c.external_ids = _external_ids(externals, names)
+    c.edges = _edges(edge_rows, names)
     evidenced = {(e.direction, e.predicate, e.other) for e in c.edges}
     facts = []
     for p, o, olabel in rows:
@@ -521,13 +581,12 @@ def describe(execute: Execute, iri: str) -> Concept:
                        PREFIX_MAP["owl"] + "sourceIndividual", PREFIX_MAP["owl"] + "targetIndividual"):
             continue
         facts.append(Fact(p.value, "", s, _text(slabel), direction="in"))
-    props = _labels(execute, {f.predicate for f in facts})
-    c.facts = sorted((Fact(f.predicate, props.get(f.predicate, compress_fast(f.predicate)), f.value,
+    c.facts = sorted((Fact(f.predicate, names.get(f.predicate, compress_fast(f.predicate)), f.value,
                            f.value_label or (compress_fast(f.value.value) if f.value.kind == "iri" else ""),
                            f.direction) for f in facts),
                      key=lambda f: (f.direction != "out", f.predicate_label.casefold(), f.value_label.casefold(),
                                     f.value.value))
-    c.table_cells = _table_cells(execute, iri)
+    c.table_cells = _table_cells(cell_rows, names)
     return c
 
 
@@ -548,19 +607,16 @@ def _most_specific(execute: Execute, classes: list[str]) -> list[str]:
     return sorted(c for c in classes if c not in broader)
 
 
-def _external_ids(execute: Execute, pairs: list[str]) -> list[ExternalId]:
-    if not pairs:
-        return []
+def _external_ids(pairs: list[str], names: dict[str, str]) -> list[ExternalId]:
     found = [tuple(p.split("\t")) for p in sorted(set(pairs))]
-    names = _labels(execute, {x for _, x in found})
     rank = {p: i for i, p in enumerate(MAPPING_PREDICATES)}
     out = [ExternalId(p, x, names.get(x, "")) for p, x in found]
     return sorted(out, key=lambda e: (rank.get(e.predicate, 9), e.curie))
 
 
-def _edges(execute: Execute, iri: str) -> list[Edge]:
-    q = """
-    SELECT DISTINCT ?direction ?negated ?p ?other ?section ?claim WHERE {
+#: the curated edges in and out of ?c, with their evidence (negative assertions too)
+_EDGES = """
+    SELECT DISTINCT ?c ?direction ?negated ?p ?other ?section ?claim WHERE {
       {
         ?a owl:annotatedSource ?c ; owl:annotatedProperty ?p ; owl:annotatedTarget ?other .
         BIND("out" AS ?direction) BIND(false AS ?negated)
@@ -578,8 +634,18 @@ def _edges(execute: Execute, iri: str) -> list[Edge]:
       }
       ?a b12kg:sourceSection ?section ; b12kg:claim ?claim .
     }"""
-    rows = execute(q, {"c": Term.iri(iri)}, "the concept description").rows
-    names = _labels(execute, {t.value for r in rows for t in (r[2], r[3], r[4]) if t is not None and t.is_iri})
+
+#: the comparison-table cells that mention ?c or describe its kind of spasm
+_CELLS = """
+    SELECT DISTINCT ?c ?entry ?characteristic ?type ?summary ?section WHERE {
+      ?entry a b12kg:ComparisonEntry ; b12kg:summary ?summary ; b12kg:sourceSection ?section ;
+             b12kg:forCharacteristic ?ch ; b12kg:forSpasmType ?t .
+      { ?entry b12kg:mentions ?c } UNION { ?entry b12kg:forSpasmType ?c }
+      ?ch rdfs:label ?characteristic . ?t rdfs:label ?type .
+    }"""
+
+
+def _edges(rows: list[Row], names: dict[str, str]) -> list[Edge]:
     out = set()
     for direction, negated, p, other, section, claim in rows:
         if None in (direction, negated, p, other, section, claim):
@@ -593,16 +659,7 @@ def _edges(execute: Execute, iri: str) -> list[Edge]:
                                       e.other_label.casefold(), e.section, e.claim))
 
 
-def _table_cells(execute: Execute, iri: str) -> list[TableCell]:
-    q = """
-    SELECT DISTINCT ?entry ?characteristic ?type ?summary ?section WHERE {
-      ?entry a b12kg:ComparisonEntry ; b12kg:summary ?summary ; b12kg:sourceSection ?section ;
-             b12kg:forCharacteristic ?ch ; b12kg:forSpasmType ?t .
-      { ?entry b12kg:mentions ?c } UNION { ?entry b12kg:forSpasmType ?c }
-      ?ch rdfs:label ?characteristic . ?t rdfs:label ?type .
-    }"""
-    rows = execute(q, {"c": Term.iri(iri)}, "the concept description").rows
-    names = _labels(execute, {r[4].value for r in rows if r[4] is not None})
+def _table_cells(rows: list[Row], names: dict[str, str]) -> list[TableCell]:
     cells = set()
     for e, ch, t, s, sec in rows:
         if e is None or ch is None or t is None or s is None or sec is None:
