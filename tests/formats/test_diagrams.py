@@ -269,3 +269,28 @@ def test_librsvg_renders_the_pictures(pictures: dict[str, str], name: str, tmp_p
     root = ET.fromstring(pictures[name].encode("utf-8"))
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(head[16:20], "big") == int(root.attrib["width"])
+
+
+def test_svg_is_written_as_elementtree_writes_it() -> None:
+    # b12kg writes the tree itself (faster); the bytes must be ElementTree's, escapes and indentation included
+    from b12kg.formats.svg import _write
+
+    root = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "title": 'a "q" & <b>\tc\nd\re'})
+    ET.SubElement(root, "title").text = "A & B <c> \"d\"\n"
+    ET.SubElement(root, "desc").text = ""
+    g = ET.SubElement(root, "g", {"fill": "none"})
+    path = ET.SubElement(g, "path", {"d": "M0,0"})
+    ET.SubElement(path, "title").text = "tip > 1"
+    ET.SubElement(g, "text").text = "   "
+    mixed = ET.SubElement(root, "text")
+    mixed.text = "kept"
+    ET.SubElement(mixed, "tspan").text = "x"
+    spaced = ET.SubElement(root, "g")
+    spaced.text = "  \n "
+    ET.SubElement(spaced, "rect", {"x": "1"}).tail = "tail & more"
+    ET.SubElement(spaced, "rect", {"x": "2"})
+    ET.SubElement(root, "line")
+    out: list[str] = []
+    _write(out, root, 0)
+    ET.indent(root, space=" ")
+    assert "".join(out) == ET.tostring(root, encoding="unicode")

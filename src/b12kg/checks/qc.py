@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import B12kgError, NothingCheckedError, QCProfileError, QuerySyntaxError
-from ..core.prefixes import PREFIX_MAP, compress
+from ..core.prefixes import PREFIX_MAP, compress_fast
 from ..core.resources import queries_dir
 from ..core.results import format_table, printable
 
@@ -193,7 +193,7 @@ def _show(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return compress(term.value)
+        return compress_fast(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term.value)

@@ -102,9 +102,12 @@ def sparql_prologue(prefixes: tuple[str, ...] | None = None) -> str:
 
 
 # -- import-free twins of compress/expand for the cold `b12kg query` path ------------------------------
-# `curies` (with pydantic) costs ~100 ms to import; a one-shot query must not pay that. These two
-# functions give the same answers as `compress`/`expand` for PREFIX_MAP (tests/test_cache.py checks every
-# IRI of the graph); everything else keeps using `curies`.
+# `curies` (with pydantic) costs ~0.2 s to import; a one-shot query and a release build must not pay that.
+# These two functions give the same answers as `compress`/`expand` for PREFIX_MAP (longest namespace wins;
+# tests/store/test_compiled_and_user_store.py checks every IRI of the graph). They serve the cold query path,
+# the pages, and the build: the store's SKOS triples from the SSSOM file (whose curie_map must agree with
+# PREFIX_MAP) and the release writers and checks, which abbreviate with PREFIX_MAP only. What reads or writes
+# prefix maps of its own (SSSOM, parameter binding, cross-reference checks) uses `curies`.
 _BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIX_MAP.items()),
                                            key=lambda x: -len(x[0]))
 

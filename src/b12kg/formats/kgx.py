@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..core.prefixes import PREFIX_MAP, compress
+from ..core.prefixes import PREFIX_MAP, compress_fast
 from .asserted import asserted_rows
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _provenance_records(kg: GraphData) -> dict[tuple[str, str, str], list[Proven
 
 def _select(kg: GraphData, query: str) -> list[tuple[str | None, ...]]:
     """Rows of a SELECT over the asserted graphs (IRIs as CURIEs)."""
-    return asserted_rows(kg, query, compress)
+    return asserted_rows(kg, query, compress_fast)
 
 
 def _ancestors(start: str, parents: dict[str, set[str]]) -> set[str]:

@@ -33,7 +33,7 @@ from itertools import pairwise
 from ..core.errors import DiagramError
 from .drawing import Arrow, Box, Drawing, wrap_label
 
-__all__ = ["ENGINES", "Layout", "Placed", "Route", "layout", "resolve_engine"]
+__all__ = ["ENGINES", "Layout", "Placed", "Route", "layout", "prepare", "resolve_engine"]
 
 ENGINES = ("auto", "grandalf", "dot")
 #: gaps (px): between boxes of one column, between columns, between separate parts, around everything
@@ -122,6 +122,12 @@ def layout(drawing: Drawing, engine: str = "grandalf") -> Layout:
     which = resolve_engine(engine)
     boxes, links = _expand(drawing)
     return _dot(drawing, boxes, links) if which == "dot" else _grandalf(drawing, boxes, links)
+
+
+def prepare() -> None:
+    """Import the layout library now, so that processes forked afterwards share it (see the release build)."""
+    import grandalf.graphs
+    import grandalf.layouts  # noqa: F401
 
 
 # -- grandalf -----------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from ..core.prefixes import PREFIX_MAP, compress
+from ..core.prefixes import PREFIX_MAP, compress_fast
 from .asserted import asserted_rows
 from .header import B12KG_ONTOLOGY
 from .kgx import kgx_graph
@@ -46,7 +46,7 @@ _XREF = ("exactMatch", "closeMatch")
 
 
 def _rows(kg: GraphData, query: str) -> list[tuple[str, ...]]:
-    return [tuple(v or "" for v in row) for row in asserted_rows(kg, query, compress)]
+    return [tuple(v or "" for v in row) for row in asserted_rows(kg, query, compress_fast)]
 
 
 def _unquoted(text: str) -> str:

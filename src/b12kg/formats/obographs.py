@@ -30,7 +30,7 @@ import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from ..core.prefixes import PREFIX_MAP, compress
+from ..core.prefixes import PREFIX_MAP, compress_fast
 from ..store.sources import GRAPHS
 from .asserted import asserted_rows
 
@@ -115,7 +115,7 @@ def obograph(kg: GraphData, *, version_iri: str | None = None) -> dict[str, Any]
         synonyms[s or ""].add((_SYNONYM_PREDS[p or ""], v or ""))
     xrefs: dict[str, set[str]] = defaultdict(set)
     for s, x in _rows(kg, "SELECT ?s ?x WHERE { ?s skos:exactMatch|skos:closeMatch|oboInOwl:hasDbXref ?x }"):
-        xrefs[s or ""].add(compress(x or ""))
+        xrefs[s or ""].add(compress_fast(x or ""))
     bpvs: dict[str, set[tuple[str, str]]] = defaultdict(set)
     values = " ".join(f"<{p}>" for p in _BPV_PREDS)
     for s, p, v in _rows(kg, f"SELECT ?s ?p ?v WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?v }}"):

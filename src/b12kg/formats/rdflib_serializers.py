@@ -1,8 +1,9 @@
 """rdflib Turtle and TriG serializers that abbreviate IRIs with the project prefix map only.
 
 rdflib's own writers invent ``ns1:`` prefixes for unknown predicate namespaces and split IRIs
-at the last ``/`` (``obo:HP_0003394``); these use :func:`b12kg.core.prefixes.compress`
-(``HP:0003394``) and write any other IRI in full. TriG graphs are written sorted by name.
+at the last ``/`` (``obo:HP_0003394``); these abbreviate as :func:`b12kg.core.prefixes.compress` does
+(``HP:0003394``, through its import-free twin ``compress_fast``) and write any other IRI in full.
+TriG graphs are written sorted by name.
 They read an rdflib ``Graph``/``Dataset`` or their indexed stand-ins (:mod:`b12kg.formats.triple_index`).
 Imported only by :mod:`b12kg.formats.rdf` (it needs rdflib); it imports nothing of b12kg.formats.
 """
@@ -19,7 +20,7 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import VERB, TurtleSerializer
 from rdflib.term import BNode, Literal
 
-from ..core.prefixes import PREFIX_MAP, compress
+from ..core.prefixes import PREFIX_MAP, compress_fast
 
 __all__ = ["ProjectTrigSerializer", "ProjectTurtleSerializer", "jsonld_nodes", "write"]
 
@@ -45,7 +46,7 @@ def _project_pname(serializer: Any, uri: Any) -> str | None:
 @lru_cache(maxsize=1 << 16)  # the Turtle and TriG writers ask for the same IRIs ~80k times per release
 def _pname(iri: str) -> tuple[str, str] | None:
     """``(prefix, "prefix:local")`` for ``iri`` under the project prefix map, or None."""
-    curie = compress(iri)
+    curie = compress_fast(iri)
     if curie == iri or ":" not in curie:
         return None
     prefix, local = curie.split(":", 1)

@@ -30,9 +30,10 @@ ontology's ``owl:versionInfo``/``dcterms:created``), blank nodes have stable lab
 is sorted. File modes are fixed (0644, directories 0755).
 
 Where ``fork`` exists the build uses two processes: a forked child writes the files that are not RDF (the
-site, pictures, OBO Graphs, OBO, KGX, Neo4j) and the RDF/XML files while the caller runs the release checks
-and writes the other RDF files; the child's files (or its typed error) come back over a pipe, and leaving the
-build early kills it (:class:`b12kg.core.bounded.Background`). The bytes are the same either way.
+site, pictures, OBO Graphs, OBO, KGX, Neo4j) and the RDF/XML files while the caller runs the release checks,
+writes the other RDF files and renders two in five of the site's concept pages; the child's files (or its typed
+error) come back over a pipe, and leaving the build early kills it (:class:`b12kg.core.bounded.Background`).
+The bytes are the same either way.
 """
 
 from __future__ import annotations
@@ -259,7 +260,6 @@ def _other_files(kg: GraphData, progress: Progress | None = None, *,
 
 def _other_files_of(kg: GraphData, progress: Progress | None,
                     parallel: bool) -> dict[str, tuple[bytes, dict[str, Any]]]:
-    from ..pages import site
     from . import diagrams, kgx, neo4j, obo, obographs
 
     out = _rdf_files(kg, _SECOND_PROCESS_RDF) if parallel else {}
@@ -287,9 +287,35 @@ def _other_files_of(kg: GraphData, progress: Progress | None,
             data = src.path.read_bytes()
             out[src.path.name] = (data, {"mappings": max(_count_lines(data) - 1, 0)})
     _say(progress, "writing the documentation site")
-    pictures = diagrams.page_diagrams(diagrams.executor_of(kg))
-    out.update({f"site/{path}": (data, {}) for path, data in site.site_files(kg, diagram=pictures).items()})
+    out.update(_site(kg, (lambda i: i % _SHARES < _CHILD_SHARES) if parallel else None))
     return out
+
+
+#: the concept pages of the site are dealt out in turn: of every _SHARES pages the second process of the build
+#: renders _CHILD_SHARES (it also writes the other site pages and files), the build's own process the rest
+_SHARES, _CHILD_SHARES = 5, 4
+
+
+def _site(kg: GraphData, concept_pages: Callable[[int], bool] | None,
+          other_pages: bool = True) -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """The documentation site's files under ``site/`` (or those of the chosen concept pages: see
+    :func:`b12kg.pages.site.site_files`)."""
+    from ..pages import site
+    from . import diagrams
+
+    pictures = diagrams.page_diagrams(diagrams.executor_of(kg))
+    files = site.site_files(kg, diagram=pictures, concept_pages=concept_pages, other_pages=other_pages)
+    return {f"site/{path}": (data, {}) for path, data in files.items()}
+
+
+def _prepare_both() -> None:
+    """What both processes of the build need, done once before the fork: the site's templates compiled and the
+    pictures' layout library imported (each process renders some of the site's concept pages)."""
+    from ..pages import site
+    from . import layout
+
+    site.prepare()
+    layout.prepare()
 
 
 def _other_files_crashed(how: str) -> BuildError:
@@ -342,6 +368,7 @@ def build_release(
         side = None
         if _PARALLEL:
             _ = kg.store  # read (or open) the store once, here, before the fork
+            _prepare_both()
             side = stack.enter_context(Background(partial(_other_files, parallel=True), (kg,),
                                                   crashed=_other_files_crashed))
         if checks:
@@ -360,6 +387,7 @@ def build_release(
                     _say(progress, "writing the RDF files (Turtle, N-Triples, JSON-LD, N-Quads, TriG); RDF/XML, "
                          "the documentation site, OBO, KGX and Neo4j files in a second process")
                     files = _rdf_files(kg, [n for n in RDF_FILES if n not in _SECOND_PROCESS_RDF])
+                    files.update(_site(kg, lambda i: i % _SHARES >= _CHILD_SHARES, other_pages=False))
                     files.update(side.result())
             for rel, (data, counts) in files.items():
                 path = tmp / rel

@@ -1,11 +1,12 @@
 """SVG of a laid-out diagram (:class:`~b12kg.formats.layout.Layout`): a standalone SVG 1.1 document that any
 browser, GitHub's README view and vector editors display the same way.
 
-The document is written with :mod:`xml.etree.ElementTree`, so every text and attribute is escaped; it has
-``xmlns``, ``width``, ``height`` and a ``viewBox`` (so it scales), a ``<title>`` and ``<desc>`` for screen
-readers, presentation attributes only (no CSS or scripts), and numbers rounded to 0.1 px, so the same layout
-always gives the same bytes. Boxes and arrows carry ``<title>`` tooltips (the CURIE of a concept, the
-sections and claims behind a statement); boxes with a link are wrapped in ``<a href>``.
+The document is built as an :mod:`xml.etree.ElementTree` tree and written as ``ElementTree`` writes it
+(every text and attribute escaped); it has ``xmlns``, ``width``, ``height`` and a ``viewBox`` (so it scales), a
+``<title>`` and ``<desc>`` for screen readers, presentation attributes only (no CSS or scripts), and numbers
+rounded to 0.1 px, so the same layout always gives the same bytes. Boxes and arrows carry ``<title>`` tooltips
+(the CURIE of a concept, the sections and claims behind a statement); boxes with a link are wrapped in
+``<a href>``.
 
 >>> from b12kg.formats.drawing import Arrow, Box, Drawing
 >>> from b12kg.formats.layout import layout
@@ -175,5 +176,39 @@ def to_svg(lay: Layout) -> str:
                      (background, {"width": _n(width), "height": _n(height)})):
         for k, v in attrs.items():
             e.set(k, v)
-    ET.indent(root, space=" ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    _write(out, root, 0)
+    return "".join(out) + "\n"
+
+
+def _write(out: list[str], e: ET.Element, level: int) -> None:
+    """``e`` as ``ET.indent(root, space=" ")`` and ``ET.tostring`` write it (the same bytes: the tests compare
+    them), without changing the tree and in a fraction of the time; ``level`` is the depth of ``e``."""
+    out.append(f"<{e.tag}")
+    for k, v in e.attrib.items():
+        out.append(f' {k}="{_attribute(v)}"')
+    children = list(e)
+    text = e.text
+    if children:
+        inner = "\n" + " " * (level + 1)
+        out.append(">" + (_escape(text) if text and text.strip() else inner))
+        for i, child in enumerate(children):
+            _write(out, child, level + 1)
+            tail = child.tail
+            if not tail or not tail.strip():
+                tail = inner if i < len(children) - 1 else "\n" + " " * level
+            out.append(_escape(tail))
+        out.append(f"</{e.tag}>")
+    elif text:
+        out.append(f">{_escape(text)}</{e.tag}>")
+    else:
+        out.append(" />")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(text: str) -> str:
+    return (_escape(text).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))

@@ -91,6 +91,29 @@ class Claim:
     negated: bool
 
 
+def _compiled_templates() -> jinja2.BytecodeCache:
+    import jinja2
+
+    class CompiledTemplates(jinja2.BytecodeCache):
+        """Jinja2's compiled templates kept as verified cache entries (``<cache dir>/templates/``): compiling the
+        templates costs more than reading them back. Jinja2 recompiles a template whose source changed; an entry
+        that is damaged reads as missing (:mod:`b12kg.store.entries`) and is compiled and written again."""
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            from ..store import entries
+
+            data = entries.get("templates", f"{bucket.key}.bc")
+            if data is not None:
+                bucket.bytecode_from_string(data)
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            from ..store import entries
+
+            entries.put("templates", f"{bucket.key}.bc", bucket.bytecode_to_string())
+
+    return CompiledTemplates()
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the templates (autoescaping on, undefined names are errors)."""
@@ -98,7 +121,7 @@ def environment() -> jinja2.Environment:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, bytecode_cache=_compiled_templates())
     env.filters["curie"] = compress_fast
     env.globals["disclaimer"] = DISCLAIMER
     env.globals["version"] = __version__

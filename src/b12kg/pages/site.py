@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from ..store.sources import GRAPHS
 from .links import B12KG, SiteLinks, local_name
 from .render import Diagram, Pages
 
-__all__ = ["ASSETS", "SITE_MARKER", "site_files", "write_site"]
+__all__ = ["ASSETS", "SITE_MARKER", "prepare", "site_files", "write_site"]
 
 #: the folder of the pages' static files (style sheet, scripts, vendored components)
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -53,12 +54,28 @@ def _executor(graph: GraphData) -> Execute:
     return lambda text, bindings, source: oxigraph_query(store, text, bindings, source)
 
 
-def site_files(graph: GraphData, *, diagram: Diagram | None = None,
-               catalog: QueryCatalog | None = None) -> dict[str, bytes]:
+#: the templates the site's pages are rendered with
+_TEMPLATES = ("index.html", "search.html", "table.html", "concept.html", "query.html")
+
+
+def prepare() -> None:
+    """Import Jinja2 and compile the site's templates now, so that processes forked afterwards (the release
+    build renders the site in two) share them rather than each doing it again."""
+    from .render import environment
+
+    env = environment()
+    for name in _TEMPLATES:
+        env.get_template(name)
+
+
+def site_files(graph: GraphData, *, diagram: Diagram | None = None, catalog: QueryCatalog | None = None,
+               concept_pages: Callable[[int], bool] | None = None, other_pages: bool = True) -> dict[str, bytes]:
     """Every file of the documentation site of ``graph`` (relative path -> bytes), in a stable order.
 
     ``diagram`` (a :data:`~b12kg.pages.render.Diagram`, e.g. :func:`b12kg.formats.diagrams.page_diagrams`)
-    adds a picture to the concept pages.
+    adds a picture to the concept pages. To share the work between processes, ``concept_pages`` picks the
+    concept pages to render by their position in name order (default: all) and ``other_pages=False`` leaves
+    out every other file; each page is the same whichever call renders it.
     """
     execute = _executor(graph)
     catalog = catalog or QueryCatalog()
@@ -72,17 +89,22 @@ def site_files(graph: GraphData, *, diagram: Diagram | None = None,
     def put(path: str, text: str) -> None:
         out[path] = text.encode("utf-8")
 
-    links = SiteLinks("index.html", names)
-    put("index.html", pages.render("index.html", links, title="b12kg", sections=_sections(execute, pages),
-                                   queries=list(catalog), **_groups(execute, terms)))
-    put("search.html", pages.render("search.html", SiteLinks("search.html", names), title="Search", text="",
-                                    hits=[], missing=None))
-    put("table.html", pages.render("table.html", SiteLinks("table.html", names), title="The comparison table",
-                                   **_table(execute)))
-    described = describe_many(execute, [t["iri"] for t in terms])  # every term in a few queries
-    for t in terms:
+    if other_pages:
+        links = SiteLinks("index.html", names)
+        put("index.html", pages.render("index.html", links, title="b12kg", sections=_sections(execute, pages),
+                                       queries=list(catalog), **_groups(execute, terms)))
+        put("search.html", pages.render("search.html", SiteLinks("search.html", names), title="Search", text="",
+                                        hits=[], missing=None))
+        put("table.html", pages.render("table.html", SiteLinks("table.html", names),
+                                       title="The comparison table", **_table(execute)))
+    chosen = [t for i, t in enumerate(sorted(terms, key=lambda t: t["n"]))
+              if concept_pages is None or concept_pages(i)]
+    described = describe_many(execute, [t["iri"] for t in chosen])  # every term in a few queries
+    for t in chosen:
         path = f"concepts/{t['n']}.html"
         put(path, pages.concept(t["iri"], SiteLinks(path, names), concept=described.get(t["iri"])))
+    if not other_pages:
+        return out
     for q in catalog:
         path = f"queries/{q.name}.html"
         put(path, pages.named_query(q, {}, SiteLinks(path, names)))

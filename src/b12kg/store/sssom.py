@@ -218,13 +218,13 @@ def _row_key(m: Mapping) -> tuple[str, str, str, str]:
 # -- SKOS triples ----------------------------------------------------------------------------------
 def skos_ntriples_text(mset: MappingSet) -> str:
     """N-Triples of the mappings (``subject skos:xMatch object``), sorted; no-term rows are left out."""
-    from ..core.prefixes import expand
+    from ..core.prefixes import expand_fast
 
     lines = set()
     for m in mset.mappings:
         if m.object_id == NO_TERM:
             continue
-        lines.add(f"<{expand(m.subject_id)}> <{expand(m.predicate_id)}> <{expand(m.object_id)}> .")
+        lines.add(" ".join(f"<{expand_fast(c)}>" for c in (m.subject_id, m.predicate_id, m.object_id)) + " .")
     return "".join(f"{ln}\n" for ln in sorted(lines))
 
 

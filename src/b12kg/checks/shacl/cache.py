@@ -9,7 +9,8 @@
     than on the on-disk union of named graphs.
 
 Every entry carries the SHA-256 of its content and is checked when read: a damaged or foreign entry is ignored
-and rewritten, never used. Writes are atomic. A cache folder that cannot be written only costs speed.
+and rewritten, never used (:mod:`b12kg.store.entries`). Writes are atomic. A cache folder that cannot be written
+only costs speed.
 
 >>> import os, tempfile
 >>> os.environ["B12KG_CACHE_DIR"] = tempfile.mkdtemp()
@@ -35,41 +36,24 @@ from .compiler import Check
 
 __all__ = ["asserted_store", "cache_root", "checks_key", "get", "load_checks", "put", "save_checks"]
 
-_HEADER = b"sha256 "
-
-
 def cache_root() -> Path:
-    from ...store.compiled import cache_dir
+    from ...store.entries import folder
 
-    return cache_dir() / "shacl"
+    return folder("shacl")
 
 
 def get(name: str) -> bytes | None:
     """The verified content of the entry ``name``, or ``None`` (missing, unreadable or damaged)."""
-    try:
-        raw = (cache_root() / name).read_bytes()
-    except Exception:  # a missing or unusable cache folder is a cache miss
-        return None
-    head, _, body = raw.partition(b"\n")
-    if not head.startswith(_HEADER) or head[len(_HEADER):].decode("ascii", "replace") != _digest(body):
-        return None
-    return body
+    from ...store import entries
+
+    return entries.get("shacl", name)
 
 
 def put(name: str, data: bytes) -> None:
     """Write the entry ``name`` atomically with its checksum; a cache that cannot be written is skipped."""
-    from ...core.files import atomic_write
+    from ...store import entries
 
-    try:
-        root = cache_root()
-        root.mkdir(parents=True, exist_ok=True)
-        atomic_write(root / name, _HEADER + _digest(data).encode() + b"\n" + data)
-    except Exception:  # a read-only or full cache folder only costs speed
-        return
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    entries.put("shacl", name, data)
 
 
 # -- compiled checks ----------------------------------------------------------------------------------
