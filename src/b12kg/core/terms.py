@@ -50,6 +50,10 @@ class Term:
         return self.value
 
 
+#: IRI terms already made (a Term is immutable): query answers name the same few thousand IRIs again and again
+_IRIS: dict[str, Term] = {}
+
+
 def from_oxigraph(term: Any) -> Term | None:
     """Convert a pyoxigraph term (or ``None``) to a :class:`Term`."""
     if term is None:
@@ -57,7 +61,13 @@ def from_oxigraph(term: Any) -> Term | None:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
-        return Term.iri(term.value)
+        value = term.value
+        found = _IRIS.get(value)
+        if found is None:
+            if len(_IRIS) >= 1 << 16:
+                _IRIS.clear()
+            found = _IRIS[value] = Term("iri", value)
+        return found
     if isinstance(term, ox.BlankNode):
         return Term("bnode", term.value)
     if isinstance(term, ox.Literal):

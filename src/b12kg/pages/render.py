@@ -121,7 +121,8 @@ def environment() -> jinja2.Environment:
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, bytecode_cache=_compiled_templates())
+                             keep_trailing_newline=True, bytecode_cache=_compiled_templates(),
+                             auto_reload=False)  # the templates are package data: never re-read
     env.filters["curie"] = compress_fast
     env.globals["disclaimer"] = DISCLAIMER
     env.globals["version"] = __version__

@@ -64,7 +64,7 @@ def oxigraph_query(store: Any, text: str, bindings: Mapping[str, Term], source: 
             return QueryResult([], [], boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [tuple(from_oxigraph(sol[v]) for v in variables) for sol in res]
+            rows = [tuple(map(from_oxigraph, sol)) for sol in res]  # a solution iterates in variable order
             return QueryResult(variables, rows)
         rows = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in res]
         return QueryResult(["subject", "predicate", "object"], rows)
