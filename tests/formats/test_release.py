@@ -181,6 +181,18 @@ def test_build_is_identical_in_another_process(release: Path, tmp_path: Path) ->
     assert files_of(out) == files_of(release)
 
 
+def test_one_process_and_two_write_the_same_release(release: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # the two-process build deals the site's pages out between the processes; without fork one writes all
+    from b12kg.formats import release as module
+
+    monkeypatch.setattr(module, "_PARALLEL", False)
+    out = tmp_path / "dist"
+    build_release(out, reasoner="none")
+    assert files_of(out) == files_of(release)
+    assert len([f for f in files_of(out) if str(f).startswith("site/concepts/")]) > 300
+
+
 def test_build_of_a_given_graph_reports_progress(tmp_path: Path) -> None:
     from b12kg.store.sources import Source
 

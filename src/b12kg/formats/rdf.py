@@ -6,7 +6,8 @@ Every export is byte-identical across runs and processes:
   triples they carry and of the triple that points at them; see :func:`stable_labels`), so an
   axiom annotation's label depends only on its source, property, target, section, claim…;
 * statements are written in a fixed order (sorted lines for N-Triples/N-Quads; rdflib's sorted
-  Turtle/TriG/RDF-XML writers fed with stable labels; sorted JSON);
+  Turtle/TriG writers, reading an index of the triples (:mod:`b12kg.formats.triple_index`), and our
+  RDF/XML writer, fed with stable labels; sorted JSON);
 * IRIs are abbreviated only with the project prefix map :data:`b12kg.core.prefixes.PREFIX_MAP`
   (``HP:0003394``, never ``ns1:``). An IRI that no project prefix fits is written in full.
 

@@ -31,7 +31,7 @@ is sorted. File modes are fixed (0644, directories 0755).
 
 Where ``fork`` exists the build uses two processes: a forked child writes the files that are not RDF (the
 site, pictures, OBO Graphs, OBO, KGX, Neo4j) and the RDF/XML files while the caller runs the release checks,
-writes the other RDF files and renders two in five of the site's concept pages; the child's files (or its typed
+writes the other RDF files and renders one in five of the site's concept pages; the child's files (or its typed
 error) come back over a pipe, and leaving the build early kills it (:class:`b12kg.core.bounded.Background`).
 The bytes are the same either way.
 """
